@@ -1,0 +1,70 @@
+"""Summaries of scored questions (pure) and their table for people."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from assistant.evaluation.metrics import mean, ndcg_at, percentile, recall_at, reciprocal_rank
+
+if TYPE_CHECKING:
+    from assistant.evaluation.runner import Scored
+
+CUTOFFS = (1, 3, 5, 10)
+
+
+def _retrieval(rows: Sequence[Scored]) -> dict[str, float]:
+    inscope = [r for r in rows if r.in_scope]
+    out: dict[str, float] = {"questions": float(len(rows)), "in_scope": float(len(inscope))}
+    if inscope:
+        for k in CUTOFFS:
+            out[f"recall@{k}"] = mean([recall_at(r.rels, k) for r in inscope])
+        out["mrr@10"] = mean([reciprocal_rank(r.rels, 10) for r in inscope])
+        out["ndcg@10"] = mean([ndcg_at(r.rels, r.total_relevant, 10) for r in inscope])
+        out["false_abstention"] = mean([1.0 if r.abstained else 0.0 for r in inscope])
+    outscope = [r for r in rows if not r.in_scope]
+    if outscope:
+        out["out_of_scope"] = float(len(outscope))
+        out["abstention"] = mean([1.0 if r.abstained else 0.0 for r in outscope])
+    return out
+
+
+def summarise(rows: Sequence[Scored]) -> dict[str, Any]:
+    """Overall and per-kind metrics, latency percentiles, and every question's outcome."""
+    latencies = [r.latency_ms for r in rows]
+    kinds = sorted({r.kind for r in rows})
+    return {
+        "overall": _retrieval(rows),
+        "by_kind": {kind: _retrieval([r for r in rows if r.kind == kind]) for kind in kinds},
+        "latency_ms": {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95)},
+        "questions": [r.to_dict() for r in rows],
+    }
+
+
+COLUMNS = (
+    "recall@1",
+    "recall@3",
+    "recall@5",
+    "recall@10",
+    "mrr@10",
+    "ndcg@10",
+    "false_abstention",
+    "abstention",
+)
+
+
+def render_table(summary: dict[str, Any]) -> str:
+    """A fixed-width table: one row overall, one per kind; then latency and misses."""
+    head = f"{'':<16}{'n':>4}" + "".join(f"{c.replace('_abstention', ' abst.'):>11}" for c in COLUMNS)
+    lines = [head, "-" * len(head)]
+    rows = [("overall", summary["overall"]), *summary["by_kind"].items()]
+    for name, m in rows:
+        cells = "".join(f"{m[c]:>11.3f}" if c in m else f"{'':>11}" for c in COLUMNS)
+        lines.append(f"{name:<16}{int(m['questions']):>4}{cells}")
+    lat = summary["latency_ms"]
+    lines.append(f"\nlatency per question: p50 {lat['p50']:.1f} ms, p95 {lat['p95']:.1f} ms")
+    missed = [q["id"] for q in summary["questions"] if q["in_scope"] and not any(q["rels"][:5])]
+    wrong = [q["id"] for q in summary["questions"] if q["in_scope"] == q["abstained"]]
+    lines.append(f"in-scope questions with nothing relevant in the top 5: {', '.join(missed) or 'none'}")
+    lines.append(f"wrong abstention decisions: {', '.join(wrong) or 'none'}")
+    return "\n".join(lines)

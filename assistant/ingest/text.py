@@ -1,0 +1,134 @@
+"""Plain-text reports, such as a text scrape of an HMICFRS report web page.
+
+Blocks are runs of non-blank lines; a line starting with a bullet marker starts a bullet item
+(indented lines after it continue the item). Each block is then classified:
+
+* web boilerplate ("Skip to content", "Back to top", cookie banners) is dropped;
+* the first remaining block is the title;
+* "Last updated 22/03/2018" / "Published ..." are metadata, not passages;
+* a block that is exactly a grade ("Requires improvement") is a grade line;
+* a single short line with no closing punctuation, or ending in "?", is a heading. Question
+  headings ("How effective is the force at ...?") are level 1, as in PEEL reports; other
+  headings ("Areas for improvement") sit one level below the question they follow;
+* everything else is a paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from assistant.ingest.structure import Element, ElementKind, as_grade, normalise_space
+
+BULLET = re.compile(r"^[ \t]*(?:[•●▪◦‣∙·*–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])[ \t]+")
+BOILERPLATE = re.compile(
+    r"^(skip to (main )?content|back to top|print this page|share this page|cookies? (on|settings).*"
+    r"|accept (all )?cookies|reject (all )?cookies|menu|search|home|share|print|close)$",
+    re.IGNORECASE,
+)
+DATE_LINE = re.compile(
+    r"^(?P<what>last updated|updated|published|date of publication)\s*:?\s*(?P<date>.+)$", re.IGNORECASE
+)
+_DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_YMD = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+HEADING_MAX_CHARS = 200
+HEADING_MAX_WORDS = 30
+
+
+def iso_date(text: str) -> str | None:
+    """``22/03/2018`` (UK day-first) or ``2018-03-22`` -> ``2018-03-22``; else None."""
+    text = text.strip()
+    if m := _DMY.match(text):
+        day, month, year = (int(g) for g in m.groups())
+    elif m := _YMD.match(text):
+        year, month, day = (int(g) for g in m.groups())
+    else:
+        return None
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def is_boilerplate(text: str) -> bool:
+    return bool(BOILERPLATE.match(normalise_space(text)))
+
+
+def looks_like_heading(text: str) -> bool:
+    """A short line without closing punctuation, or a question line."""
+    text = normalise_space(text)
+    if not text or len(text) > HEADING_MAX_CHARS or len(text.split()) > HEADING_MAX_WORDS:
+        return False
+    if text.endswith("?"):
+        return True
+    return text[-1] not in ".:;,!)\"'’”" and (text[0].isupper() or text[0].isdigit())
+
+
+def _stands_alone(line: str) -> bool:
+    """Lines that are never part of a paragraph even without blank lines around them."""
+    return bool(as_grade(line) or DATE_LINE.match(line) or is_boilerplate(line))
+
+
+def _blocks(text: str) -> Iterator[tuple[bool, int, int]]:
+    """Yield ``(is_bullet, start, end)`` for each block; ``start`` skips any bullet marker."""
+    block: tuple[bool, int, int] | None = None
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        line_start, pos = pos, pos + len(line)
+        stripped = line.strip()
+        if not stripped:
+            if block:
+                yield block
+            block = None
+            continue
+        content_start = line_start + len(line) - len(line.lstrip())
+        content_end = line_start + len(line.rstrip())
+        marker = BULLET.match(line)
+        if _stands_alone(stripped):
+            if block:
+                yield block
+            yield (False, content_start, content_end)
+            block = None
+        elif marker:
+            if block:
+                yield block
+            block = (True, line_start + marker.end(), content_end)
+        elif block and (not block[0] or line[:1].isspace()):
+            block = (block[0], block[1], content_end)
+        else:
+            if block:
+                yield block
+            block = (False, content_start, content_end)
+    if block:
+        yield block
+
+
+def parse_text(text: str) -> list[Element]:
+    """Classify the blocks of a plain-text report (see module docstring)."""
+    elements: list[Element] = []
+    have_title = False
+    in_question = False
+    for is_bullet, start, end in _blocks(text):
+        body = text[start:end]
+        if is_boilerplate(body):
+            continue
+        single_line = "\n" not in body.strip()
+        if not have_title and not is_bullet:
+            elements.append(Element("title", body, start, end))
+            have_title = True
+            continue
+        if single_line and (m := DATE_LINE.match(normalise_space(body))) and iso_date(m["date"]):
+            published = m["what"].lower().startswith(("published", "date"))
+            kind: ElementKind = "published" if published else "updated"
+            elements.append(Element(kind, iso_date(m["date"]) or "", start, end))
+        elif is_bullet:
+            elements.append(Element("bullet", body, start, end))
+        elif single_line and as_grade(body):
+            elements.append(Element("grade", body, start, end))
+        elif single_line and looks_like_heading(body):
+            question = normalise_space(body).endswith("?")
+            level = 1 if question or not in_question else 2
+            in_question = question or (in_question and level == 2)
+            elements.append(Element("heading", body, start, end, level=level))
+        else:
+            elements.append(Element("paragraph", body, start, end))
+    return elements

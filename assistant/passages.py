@@ -1,0 +1,66 @@
+"""Report -> Passages (pure), and the text each retriever sees for a passage.
+
+A passage is one paragraph or one bullet item: the unit an analyst quotes. Its id hashes the
+report id, heading path, paragraph/bullet position and text, so the same text at the same
+place keeps its id across rebuilds, and any edit gives a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+
+from assistant.records import Passage, Report
+
+ID_LENGTH = 16
+
+
+def passage_id(report_id: str, path: tuple[str, ...], paragraph: int, bullet: int | None, text: str) -> str:
+    """sha256 over (report, heading path, ¶, bullet, text), first 16 hex digits (64 bits)."""
+    key = "\x1f".join((report_id, *path, str(paragraph), str(bullet), text))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:ID_LENGTH]
+
+
+def report_passages(report: Report) -> Iterator[Passage]:
+    """Every paragraph and bullet of ``report``, in document order."""
+    for section in report.sections:
+        for block in section.blocks:
+            yield Passage(
+                id=passage_id(report.meta.id, section.path, block.paragraph, block.bullet, block.text),
+                report_id=report.meta.id,
+                report_title=report.meta.title,
+                section_path=section.path,
+                grade=section.grade,
+                paragraph=block.paragraph,
+                bullet=block.bullet,
+                start=block.start,
+                end=block.end,
+                text=block.text,
+                lead_in=block.lead_in,
+                page=block.page,
+                page_label=block.page_label,
+            )
+
+
+def to_passages(reports: Iterable[Report]) -> list[Passage]:
+    """Passages of many reports, in order."""
+    return [p for r in reports for p in report_passages(r)]
+
+
+def dense_text(p: Passage) -> str:
+    """What is embedded: headings and lead-in give the model the context a reader has.
+
+    A bullet such as "detective shortages affect the quality of investigations" means more
+    under "How effective is the force at investigating crime?" and "Weaknesses include:".
+    """
+    parts = [*p.section_path, p.lead_in or "", p.text]
+    return "\n".join(part for part in parts if part)
+
+
+def lexical_text(p: Passage) -> str:
+    """What BM25 indexes: the passage and its lead-in, not headings.
+
+    Heading words repeat across every passage of a section, so they would add the same
+    score to all of them and drown the terms that tell passages apart.
+    """
+    return f"{p.lead_in}\n{p.text}" if p.lead_in else p.text

@@ -1,0 +1,185 @@
+"""Immutable records that flow between the stages of the pipeline.
+
+    file --ingest--> Report(meta, sections[blocks]) --passages--> Passage
+    Passage --store/retrieval--> Hit --answer--> Answer(hits, citations)
+
+Records are frozen dataclasses: copy with :func:`dataclasses.replace`, never mutate.
+Those that are persisted have ``to_dict``/``from_dict`` with plain JSON types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+GRADES: tuple[str, ...] = ("Outstanding", "Good", "Requires improvement", "Inadequate")
+"""HMICFRS PEEL grades, best first."""
+
+BlockKind = Literal["paragraph", "bullet"]
+
+
+@dataclass(frozen=True)
+class ReportMeta:
+    """What is known about one report file: read from the document, overridden by its sidecar."""
+
+    id: str
+    title: str
+    path: str = ""
+    sha256: str = ""
+    format: str = "text"
+    force: str | None = None
+    year: int | None = None
+    inspection: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    source_url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ReportMeta:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph or a bullet item of a report, with where it sits in the source.
+
+    ``start``/``end`` are character offsets into the report's extracted text (for a text
+    file, its decoded contents). A bullet's ``text`` is the item alone; ``lead_in`` is the
+    sentence that introduced its list ("Weaknesses include:"), kept as context.
+    """
+
+    kind: BlockKind
+    text: str
+    start: int
+    end: int
+    paragraph: int
+    bullet: int | None = None
+    lead_in: str | None = None
+    page: int | None = None
+    page_label: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """Blocks under one heading path, with the grade in force there (if any)."""
+
+    path: tuple[str, ...]
+    grade: str | None
+    blocks: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """One parsed report: metadata plus sections in document order."""
+
+    meta: ReportMeta
+    sections: tuple[Section, ...]
+    text: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a passage is: report › section path › ¶ (bullet) (page)."""
+
+    report: str
+    section_path: tuple[str, ...]
+    paragraph: int
+    bullet: int | None = None
+    page: str | None = None
+
+    def __str__(self) -> str:
+        return format_citation(self)
+
+
+def format_citation(c: Citation) -> str:
+    """``Report › Heading › Sub-heading › ¶3, bullet 2, p. 14``.
+
+    The paragraph number counts within the innermost heading, so the string is enough to
+    find the quote by eye in the source.
+    """
+    where = f"¶{c.paragraph}"
+    if c.bullet is not None:
+        where += f", bullet {c.bullet}"
+    if c.page is not None:
+        where += f", p. {c.page}"
+    return " › ".join((c.report, *c.section_path, where))
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The unit that is embedded, retrieved and quoted."""
+
+    id: str
+    report_id: str
+    report_title: str
+    section_path: tuple[str, ...]
+    grade: str | None
+    paragraph: int
+    bullet: int | None
+    start: int
+    end: int
+    text: str
+    lead_in: str | None = None
+    page: int | None = None
+    page_label: str | None = None
+
+    @property
+    def section(self) -> str:
+        """The innermost heading (empty for text before the first heading)."""
+        return self.section_path[-1] if self.section_path else ""
+
+    @property
+    def citation(self) -> Citation:
+        return Citation(
+            report=self.report_title,
+            section_path=self.section_path,
+            paragraph=self.paragraph,
+            bullet=self.bullet,
+            page=self.page_label if self.page_label is not None else _opt_str(self.page),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["section_path"] = list(self.section_path)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Passage:
+        fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        fields["section_path"] = tuple(fields.get("section_path", ()))
+        return cls(**fields)
+
+
+def _opt_str(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage with its final rank and score, plus each retriever's score for inspection."""
+
+    passage: Passage
+    score: float
+    rank: int = 0
+    scores: dict[str, float] = field(default_factory=dict)
+    support: tuple[int, int] | None = None
+    """Character range in ``passage.text`` of the sentence that best answers the question."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply to one question: ranked hits, or an abstention with the nearest hits."""
+
+    question: str
+    hits: tuple[Hit, ...]
+    abstained: bool = False
+    notice: str | None = None
+    query: str = ""
+    expansions: tuple[str, ...] = ()
+    corrections: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    """Milliseconds spent in each stage, for benchmarks and the evaluation report."""

@@ -1,0 +1,1 @@
+"""Question -> ranked hits: dense, lexical, fusion, glossary, typo repair, rerank, diversity, abstain."""

@@ -1,0 +1,186 @@
+"""The retrieval pipeline: question -> ranked, diverse, cited hits, or an abstention.
+
+    analyse (glossary, typos) -> dense pool + lexical pool -> fuse -> [rerank] -> diversify -> abstain
+
+Everything a stage needs comes from the loaded index (vectors, BM25, vocabulary,
+definitions); the scoring steps themselves are the pure functions of the sibling modules.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from assistant.answer import with_support
+from assistant.embedding import Embedder
+from assistant.records import Answer, Hit
+from assistant.retrieval import dense, fusion
+from assistant.retrieval.abstain import AbstainPolicy
+from assistant.retrieval.diversity import diversify
+from assistant.retrieval.filters import Filters
+from assistant.retrieval.glossary import Glossary, packaged_glossary
+from assistant.retrieval.query import Query, analyse
+from assistant.retrieval.rerank import Reranker
+from assistant.store.load import LoadedIndex
+
+METHODS = ("hybrid", "dense", "lexical", "hybrid-noglossary")
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """Tunables of the pipeline; the defaults are the ones chosen on the dev set (docs/EVALUATION.md)."""
+
+    method: str = "hybrid"
+    fusion: str = "rrf"
+    pool: int = 100
+    rrf_k: float = 60.0
+    weights: dict[str, float] = field(default_factory=lambda: {"dense": 1.0, "lexical": 1.0})
+    duplicate_cosine: float = 0.92
+    abstain: AbstainPolicy = field(default_factory=AbstainPolicy)
+
+
+@dataclass
+class _Candidates:
+    ids: np.ndarray
+    cosine: np.ndarray
+    bm25: np.ndarray
+    dense_rank: dict[int, int]
+    lexical_rank: dict[int, int]
+
+
+class Retriever:
+    """Answers questions against whatever index ``source`` returns (re-read on every question)."""
+
+    def __init__(
+        self,
+        source: Callable[[], LoadedIndex],
+        embedder: Embedder,
+        config: RetrievalConfig | None = None,
+        reranker: Reranker | None = None,
+    ) -> None:
+        self._source = source
+        self.embedder = embedder
+        self.config = config or RetrievalConfig()
+        self.reranker = reranker
+        self._glossaries: dict[str, tuple[Glossary, list[str]]] = {}
+
+    def _vocab(self, index: LoadedIndex) -> tuple[Glossary, list[str]]:
+        key = index.version.name
+        if key not in self._glossaries:
+            glossary = packaged_glossary().with_pairs(index.definitions)
+            self._glossaries = {key: (glossary, list(index.vocabulary))}
+        return self._glossaries[key]
+
+    def analyse(self, question: object, index: LoadedIndex | None = None) -> Query:
+        index = index or self._source()
+        glossary, choices = self._vocab(index)
+        if self.config.method == "hybrid-noglossary":
+            glossary = Glossary()
+        return analyse(question, glossary, index.vocabulary, choices)
+
+    def ask(self, question: object, k: int = 5, filters: Filters | None = None) -> Answer:
+        """The top ``k`` hits for ``question`` (see module docstring)."""
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[stage] = timings.get(stage, 0.0) + (now - clock) * 1000
+            clock = now
+
+        index = self._source()
+        query = self.analyse(question, index)
+        mask = filters.mask(index.table.columns, index.reports) if filters else None
+        lap("analyse")
+        qvec = self.embedder.embed([query.dense_text])[0]
+        lap("encode")
+        cands = self._candidates(index, query, qvec, mask, lap)
+        scores = self._fuse(cands)
+        order = np.argsort(-scores, kind="stable")
+        lap("fusion")
+        if self.reranker is not None and len(order):
+            order = self.reranker.rerank(
+                query.question, [index.table.get(int(cands.ids[i])) for i in order], order
+            )
+            lap("rerank")
+        order = diversify(
+            order, lambda i: index.embeddings[int(cands.ids[i])], self.config.duplicate_cosine, k
+        )
+        chosen = order[:k]
+        hits = tuple(
+            Hit(
+                passage=index.table.get(int(cands.ids[i])),
+                score=float(scores[i]),
+                rank=rank,
+                scores={"dense": float(cands.cosine[i]), "lexical": float(cands.bm25[i])},
+            )
+            for rank, i in enumerate(chosen, start=1)
+        )
+        verdict = self.config.abstain.decide(query, hits, index)
+        lap("abstain")
+        answer = Answer(
+            question=query.question,
+            hits=hits,
+            abstained=verdict.abstain,
+            notice=" ".join(n for n in (query.notice, verdict.reason if verdict.abstain else None) if n)
+            or None,
+            query=query.dense_text,
+            expansions=query.expansion.added,
+            corrections=dict(query.corrections),
+            timings=timings,
+        )
+        return with_support(answer, query.terms)
+
+    def _candidates(
+        self,
+        index: LoadedIndex,
+        query: Query,
+        qvec: np.ndarray,
+        mask: np.ndarray | None,
+        lap: Callable[[str], None],
+    ) -> _Candidates:
+        method, pool = self.config.method, self.config.pool
+        dense_ids = np.zeros(0, np.int64)
+        if method != "lexical":
+            dense_ids, _ = dense.search(index, qvec, pool, mask)
+        lap("dense")
+        bm25_all = index.lexical.scores(dict(query.terms))
+        if mask is not None:
+            bm25_all = np.where(mask, bm25_all, 0.0)
+        lexical_ids = np.zeros(0, np.int64)
+        if method != "dense":
+            lexical_ids = dense.top_k(bm25_all, pool)
+            lexical_ids = lexical_ids[bm25_all[lexical_ids] > 0]
+        lap("lexical")
+        ids = np.unique(np.concatenate([dense_ids, lexical_ids])).astype(np.int64)
+        cos = dense.cosines(index, qvec, ids)
+        bm = bm25_all[ids].astype(np.float32)
+        in_dense = np.isin(ids, dense_ids)
+        in_lex = np.isin(ids, lexical_ids)
+        return _Candidates(
+            ids,
+            cos,
+            bm,
+            fusion.ranks_from_scores(ids[in_dense], cos[in_dense]),
+            fusion.ranks_from_scores(ids[in_lex], bm[in_lex]),
+        )
+
+    def _fuse(self, c: _Candidates) -> np.ndarray:
+        cfg = self.config
+        if cfg.method == "dense":
+            return c.cosine.astype(np.float64)
+        if cfg.method == "lexical":
+            return c.bm25.astype(np.float64)
+        if cfg.fusion == "linear":
+            return fusion.linear({"dense": c.cosine, "lexical": c.bm25}, cfg.weights)
+        fused = fusion.rrf({"dense": c.dense_rank, "lexical": c.lexical_rank}, cfg.weights, cfg.rrf_k)
+        return np.array([fused.get(int(i), 0.0) for i in c.ids])
+
+
+def with_method(config: RetrievalConfig, method: str, **changes: Any) -> RetrievalConfig:
+    return replace(config, method=method, **changes)

@@ -1,0 +1,95 @@
+"""From a raw question to what each retriever searches with (pure, given the corpus vocabulary).
+
+Steps: clean the text (control characters out, length capped with a notice); recognise
+glossary terms and add their alternatives; repair typos against the corpus vocabulary.
+The dense query is the question with typos repaired and alternatives appended; the lexical
+query is a bag of stemmed terms where the question's own terms weigh 1 and glossary
+alternatives weigh :data:`EXPANSION_WEIGHT`, as they are evidence, but weaker evidence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from assistant.errors import QuestionError
+from assistant.retrieval.glossary import Expansion, Glossary
+from assistant.retrieval.lexical import QUESTION_WORDS, STOPWORDS, tokenize, words
+from assistant.retrieval.spelling import correct
+
+MAX_QUESTION_CHARS = 1000
+"""Far beyond any real question; the model reads at most 256 word pieces anyway."""
+EXPANSION_WEIGHT = 0.6
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean_question(raw: object) -> tuple[str, str | None]:
+    """Return ``(question, notice)``: text made safe to process, and a notice if it was cut."""
+    if not isinstance(raw, str):
+        raise QuestionError(f"a question must be text, got {type(raw).__name__}")
+    text = unicodedata.normalize("NFC", raw.encode("utf-8", "replace").decode("utf-8"))
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    if not text:
+        raise QuestionError(
+            "the question is empty; type a question such as “what is said about detective shortages?”"
+        )
+    notice = None
+    if len(text) > MAX_QUESTION_CHARS:
+        cut = text[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0] or text[:MAX_QUESTION_CHARS]
+        notice = f"The question was {len(text):,} characters long; only its first {len(cut):,} were used."
+        text = cut
+    return text, notice
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question analysed for retrieval."""
+
+    question: str
+    dense_text: str
+    terms: Mapping[str, float]
+    expansion: Expansion
+    corrections: Mapping[str, str]
+    notice: str | None = None
+
+    @property
+    def content_words(self) -> tuple[str, ...]:
+        """The question's own topic words (no stop or framing words), as typed, lower-cased."""
+        return tuple(w for w in words(self.question) if w not in STOPWORDS and w not in QUESTION_WORDS)
+
+
+def analyse(
+    raw: object,
+    glossary: Glossary,
+    vocabulary: Mapping[str, int],
+    choices: list[str] | None = None,
+) -> Query:
+    """Clean, expand and repair a question (see module docstring)."""
+    question, notice = clean_question(raw)
+    expansion = glossary.expand(question)
+    corrections: dict[str, str] = {}
+    for w in words(question):
+        if w in STOPWORDS or w in QUESTION_WORDS or w in corrections:
+            continue
+        fixed = correct(w, vocabulary, choices)
+        if fixed is not None and fixed != w:
+            corrections[w] = fixed
+    repaired = question
+    for wrong, right in corrections.items():
+        repaired = re.sub(rf"(?i)\b{re.escape(wrong)}\b", right, repaired)
+    if corrections:
+        extra = glossary.expand(repaired)
+        expansion = Expansion(
+            tuple(dict.fromkeys(expansion.matched + extra.matched)),
+            tuple(dict.fromkeys(expansion.added + extra.added)),
+        )
+    dense = repaired + (f" ({'; '.join(expansion.added)})" if expansion.added else "")
+    terms: dict[str, float] = {}
+    for alt in expansion.added:
+        for t in tokenize(alt, query=True):
+            terms[t] = max(terms.get(t, 0.0), EXPANSION_WEIGHT)
+    for t in tokenize(repaired, query=True):
+        terms[t] = 1.0
+    return Query(question, dense, terms, expansion, corrections, notice)

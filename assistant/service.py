@@ -1,0 +1,58 @@
+"""The library's front door, shared by the CLI and the chat UI: settings in, answers out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.embedding import CachedEmbedder, Embedder, make_embedder
+from assistant.errors import QuestionError
+from assistant.records import Answer, ReportMeta
+from assistant.retrieval.filters import Filters
+from assistant.retrieval.pipeline import RetrievalConfig, Retriever
+from assistant.retrieval.rerank import CrossEncoderReranker
+from assistant.settings import Settings
+from assistant.store import LiveIndex, ensure_index
+
+MAX_K = 50
+
+
+@dataclass
+class Assistant:
+    """A ready-to-ask assistant over one index folder."""
+
+    settings: Settings
+    live: LiveIndex
+    retriever: Retriever
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        *,
+        log: Callable[[str], None] = print,
+        query_embedder: Embedder | None = None,
+        build_embedder: Embedder | None = None,
+        config: RetrievalConfig | None = None,
+        progress: bool = True,
+    ) -> Assistant:
+        """Build or update the index if needed, load it, and prepare the retriever."""
+        loaded = ensure_index(settings, log=log, embedder=build_embedder, progress=progress)
+        live = LiveIndex(settings, loaded)
+        embedder = CachedEmbedder(
+            query_embedder or make_embedder(settings.model, settings.backend, settings.batch_size)
+        )
+        config = config or RetrievalConfig(method=settings.retriever)
+        reranker = CrossEncoderReranker(settings.reranker) if settings.reranker else None
+        return cls(settings, live, Retriever(live.get, embedder, config, reranker))
+
+    def ask(self, question: object, k: int | None = None, filters: Filters | None = None) -> Answer:
+        """The best passages for ``question``, each with its best-supporting sentence marked."""
+        k = self.settings.k if k is None else k
+        if not isinstance(k, int) or not 1 <= k <= MAX_K:
+            raise QuestionError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
+        return self.retriever.ask(question, k=k, filters=filters)
+
+    def reports(self) -> list[ReportMeta]:
+        """Metadata of every indexed report, by title."""
+        return sorted(self.live.get().reports.values(), key=lambda m: m.title)

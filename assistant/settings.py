@@ -1,0 +1,148 @@
+"""One table of settings. Precedence: CLI flag > environment variable > config file > default.
+
+Every field of :class:`Settings` is a setting: its default and help text live here and
+nowhere else. The environment variable is ``ASSISTANT_<NAME>`` (upper case); the config file
+is TOML with the same names as keys, read from ``--config``/``ASSISTANT_CONFIG`` or, when
+present, ``./assistant.toml``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import SettingsError
+
+ENV_PREFIX = "ASSISTANT_"
+CONFIG_ENV = "ASSISTANT_CONFIG"
+DEFAULT_CONFIG = "assistant.toml"
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+def _setting(default: Any, help: str, choices: tuple[str, ...] | None = None) -> Any:
+    return field(default=default, metadata={"help": help, "choices": choices})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings. Build with :func:`load_settings`; copy with ``dataclasses.replace``."""
+
+    corpus: Path = _setting(Path("corpus"), "folder of report files to index")
+    index: Path = _setting(Path("index"), "folder where the built index lives (generated)")
+    model: str = _setting(
+        DEFAULT_MODEL, "sentence-transformers model name or folder used to embed passages and questions"
+    )
+    backend: str = _setting(
+        "auto",
+        "how questions are embedded: torch (sentence-transformers), onnx (int8, no torch), "
+        "or auto (onnx when available for the model, else torch)",
+        ("auto", "torch", "onnx"),
+    )
+    k: int = _setting(5, "number of passages to return")
+    retriever: str = _setting(
+        "hybrid", "retrieval method", ("hybrid", "dense", "lexical", "hybrid-noglossary")
+    )
+    reranker: str = _setting(
+        "", "optional sentence-transformers CrossEncoder name or folder to rerank with (empty: none)"
+    )
+    batch_size: int = _setting(32, "passages embedded per batch when indexing")
+    host: str = _setting("127.0.0.1", "address the chat server binds to")
+    port: int = _setting(7860, "port the chat server listens on")
+    max_upload_mb: int = _setting(50, "largest report file accepted by upload, in MB")
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    @classmethod
+    def help_for(cls, name: str) -> str:
+        for f in fields(cls):
+            if f.name == name:
+                choices = f.metadata.get("choices")
+                text = str(f.metadata["help"])
+                if choices:
+                    text += f" (one of: {', '.join(choices)})"
+                return f"{text}; env {ENV_PREFIX}{name.upper()}; default {f.default}"
+        raise KeyError(name)
+
+    def resolve_paths(self, base: Path) -> Settings:
+        """Make relative corpus/index paths absolute against ``base``."""
+        return replace(
+            self,
+            corpus=self.corpus if self.corpus.is_absolute() else base / self.corpus,
+            index=self.index if self.index.is_absolute() else base / self.index,
+        )
+
+
+def _convert(name: str, raw: Any, source: str) -> Any:
+    f = next(f for f in fields(Settings) if f.name == name)
+    kind: type = type(f.default)
+    try:
+        if kind is bool:
+            value: Any = raw if isinstance(raw, bool) else str(raw).strip().lower() in {"1", "true", "yes"}
+        elif kind is int:
+            value = int(raw)
+        elif kind is Path or isinstance(f.default, Path):
+            value = Path(str(raw)).expanduser()
+        else:
+            value = str(raw)
+    except (TypeError, ValueError):
+        raise SettingsError(f"setting {name!r} from {source} must be {kind.__name__}, got {raw!r}") from None
+    choices = f.metadata.get("choices")
+    if choices and value not in choices:
+        raise SettingsError(
+            f"setting {name!r} from {source} is {value!r}; allowed values: {', '.join(choices)}"
+        )
+    if kind is int and value < 0:
+        raise SettingsError(f"setting {name!r} from {source} must not be negative, got {value}")
+    return value
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SettingsError(f"cannot read config file {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"config file {path} is not valid TOML: {exc}") from None
+    unknown = sorted(set(data) - set(Settings.names()))
+    if unknown:
+        raise SettingsError(
+            f"config file {path} has unknown setting(s) {', '.join(unknown)}; "
+            f"known settings: {', '.join(Settings.names())}"
+        )
+    return data
+
+
+def load_settings(
+    cli: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    config: Path | None = None,
+    cwd: Path | None = None,
+) -> Settings:
+    """Resolve every setting from CLI values (``None`` = not given), env, config file and defaults."""
+    env = os.environ if env is None else env
+    cwd = Path.cwd() if cwd is None else cwd
+    config_path = config or (Path(env[CONFIG_ENV]) if env.get(CONFIG_ENV) else None)
+    if config_path is None and (cwd / DEFAULT_CONFIG).is_file():
+        config_path = cwd / DEFAULT_CONFIG
+    layers: list[tuple[str, Mapping[str, Any]]] = []
+    if config_path is not None:
+        layers.append((f"config file {config_path}", _read_config(config_path)))
+    layers.append(
+        (
+            "the environment",
+            {n: env[ENV_PREFIX + n.upper()] for n in Settings.names() if ENV_PREFIX + n.upper() in env},
+        )
+    )
+    layers.append(("the command line", {k: v for k, v in (cli or {}).items() if v is not None}))
+    values: dict[str, Any] = {}
+    for source, layer in layers:
+        for name, raw in layer.items():
+            if name in Settings.names():
+                values[name] = _convert(name, raw, source)
+    return Settings(**values).resolve_paths(cwd)

@@ -1,0 +1,308 @@
+"""Build or update the index: parse and embed only what changed, then publish atomically.
+
+:func:`plan_update` (pure) compares the corpus with the live manifest; :func:`update_index`
+carries the plan out under the writer lock. A report whose new version cannot be parsed
+keeps its previously indexed passages, and the failure is reported by file name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant import __version__
+from assistant.embedding import Embedder, canonical_model_id, make_embedder
+from assistant.errors import CorpusError, IngestError
+from assistant.ingest import EXTENSIONS, PARSER_VERSION, discover, load_report
+from assistant.ingest.metadata import sidecar_for
+from assistant.passages import dense_text, lexical_text, report_passages
+from assistant.records import Passage, ReportMeta
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.settings import Settings
+from assistant.store import layout
+from assistant.store.manifest import MANIFEST, Manifest, ReportEntry, file_record, read_manifest
+from assistant.store.table import PassageTable, write_table
+from assistant.store.vectors import choose_index_type, load_embeddings, save_vectors
+from assistant.store.vocabulary import write_vocabulary
+
+EMBED_TEXT_VERSION = "1"
+Log = Callable[[str], None]
+
+
+def index_settings(settings: Settings) -> dict[str, Any]:
+    """The settings an index depends on; any change to them forces a full rebuild."""
+    return {
+        "model": canonical_model_id(settings.model),
+        "parser": PARSER_VERSION,
+        "embed_text": EMBED_TEXT_VERSION,
+        "lexical": "bm25s-lucene-k1.2-b0.75-snowball-en-1",
+    }
+
+
+@dataclass(frozen=True)
+class FileState:
+    """A report file as it is on disk now."""
+
+    path: str
+    source: Path
+    size: int
+    mtime_ns: int
+    sha256: str
+    fingerprint: str
+
+
+def _sha256_file(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def scan_corpus(corpus: Path, previous: Manifest | None = None) -> list[FileState]:
+    """Fingerprint every report file; unchanged size+mtime reuses the previous hash (no re-read)."""
+    known = {r.path: r for r in previous.reports} if previous else {}
+    states = []
+    for source in discover(corpus):
+        rel = str(source.relative_to(corpus))
+        stat = source.stat()
+        old = known.get(rel)
+        if old and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns and old.meta.get("sha256"):
+            sha = str(old.meta["sha256"])
+        else:
+            sha = _sha256_file(source)
+        sidecar = sidecar_for(source)
+        side_sha = _sha256_file(sidecar) if sidecar else ""
+        fingerprint = hashlib.sha256(f"{sha}\x1f{side_sha}".encode()).hexdigest()[:32]
+        states.append(FileState(rel, source, stat.st_size, stat.st_mtime_ns, sha, fingerprint))
+    return states
+
+
+@dataclass(frozen=True)
+class UpdatePlan:
+    """What an update would do. Paths are relative to the corpus folder."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    rebuild_reason: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.rebuild_reason)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.removed)} removed, {len(self.unchanged)} unchanged"
+        )
+
+
+def plan_update(old: Manifest | None, files: Sequence[FileState], settings: dict[str, Any]) -> UpdatePlan:
+    """Compare the corpus with the live index (pure).
+
+    A file is *unchanged* when its fingerprint (content + sidecar) equals the indexed one or
+    the one recorded as failing last time; changed settings or no index mean a full rebuild.
+    """
+    paths = tuple(f.path for f in files)
+    if old is None:
+        return UpdatePlan(added=paths, rebuild_reason="no index yet")
+    if old.settings != settings:
+        changes = ", ".join(
+            f"{k} {old.settings.get(k)!r} -> {settings.get(k)!r}"
+            for k in sorted(set(old.settings) | set(settings))
+            if old.settings.get(k) != settings.get(k)
+        )
+        return UpdatePlan(added=paths, rebuild_reason=f"settings changed ({changes})")
+    indexed = {r.path: r.fingerprint for r in old.reports}
+    failed = {s["path"]: s["fingerprint"] for s in old.skipped}
+    added, updated, unchanged = [], [], []
+    for f in files:
+        if f.fingerprint in (indexed.get(f.path), failed.get(f.path)):
+            unchanged.append(f.path)
+        elif f.path in indexed:
+            updated.append(f.path)
+        else:
+            added.append(f.path)
+    present = set(paths)
+    removed = sorted(p for p in indexed if p not in present)
+    return UpdatePlan(tuple(added), tuple(updated), tuple(removed), tuple(unchanged))
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    plan: UpdatePlan
+    failures: tuple[IngestError, ...] = ()
+    passage_count: int = 0
+    embedded: int = 0
+    version: Path | None = None
+    seconds: float = 0.0
+    reports: tuple[ReportEntry, ...] = field(default=(), repr=False)
+
+
+def live_manifest(index: Path) -> Manifest | None:
+    version = layout.current_version(index)
+    return read_manifest(version) if version else None
+
+
+def _reuse(
+    old_version: Path, old: Manifest, keep: set[str]
+) -> tuple[list[Passage], np.ndarray, list[ReportEntry]]:
+    """Passages, vectors and entries of the reports in ``keep`` from the old version."""
+    table = PassageTable(old_version)
+    try:
+        vectors = load_embeddings(old_version)
+        entries = [r for r in old.reports if r.path in keep]
+        codes = {table.columns.report_ids.index(r.id) for r in entries if r.id in table.columns.report_ids}
+        rows = np.flatnonzero(np.isin(np.asarray(table.columns.report), list(codes)))
+        passages = [table.get(int(i)) for i in rows]
+        return passages, np.asarray(vectors[rows], dtype=np.float32), entries
+    finally:
+        table.close()
+
+
+def update_index(
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    rebuild: bool = False,
+    index_type: str = "auto",
+    progress: bool = True,
+    log: Log = print,
+) -> UpdateResult:
+    """Bring the index in ``settings.index`` up to date with ``settings.corpus``."""
+    started = time.perf_counter()
+    wanted = index_settings(settings)
+    with layout.writer_lock(settings.index):
+        old_version = layout.current_version(settings.index)
+        layout.prune(settings.index, keep=old_version)
+        old = read_manifest(old_version) if old_version else None
+        files = scan_corpus(settings.corpus, old)
+        plan = plan_update(None if rebuild else old, files, wanted)
+        if rebuild and old is not None:
+            plan = UpdatePlan(added=plan.added, rebuild_reason="rebuild requested")
+        if not plan.changed:
+            return UpdateResult(
+                plan,
+                passage_count=old.passage_count if old else 0,
+                version=old_version,
+                seconds=time.perf_counter() - started,
+                reports=old.reports if old else (),
+            )
+        if plan.rebuild_reason and old is not None:
+            log(f"Rebuilding the whole index: {plan.rebuild_reason}.")
+        keep = set(plan.unchanged)
+        todo = [f for f in files if f.path in set(plan.added) | set(plan.updated)]
+        failures: list[IngestError] = []
+        new_passages: list[Passage] = []
+        entries: dict[str, ReportEntry] = {}
+        skipped: list[dict[str, str]] = []
+        for f in todo:
+            try:
+                report = load_report(f.source, settings.corpus)
+            except IngestError as exc:
+                failures.append(exc)
+                skipped.append({"path": f.path, "fingerprint": f.fingerprint, "reason": exc.reason})
+                if f.path in plan.updated:
+                    keep.add(f.path)  # keep what was indexed before rather than lose it
+                continue
+            passages = list(report_passages(report))
+            new_passages.extend(passages)
+            entries[f.path] = _entry(f, report.meta, len(passages))
+        if old is not None and old_version is not None and not plan.rebuild_reason:
+            skipped.extend(item for item in old.skipped if item["path"] in set(plan.unchanged))
+            reused, reused_vectors, reused_entries = _reuse(old_version, old, keep)
+        else:
+            reused, reused_vectors, reused_entries = [], np.zeros((0, 0), np.float32), []
+        vectors = _embed(new_passages, embedder, settings, progress, log)
+        all_entries = sorted([*reused_entries, *entries.values()], key=lambda r: r.path)
+        passages, matrix = _in_report_order(all_entries, reused, reused_vectors, new_passages, vectors)
+        version = _write_version(settings, wanted, all_entries, passages, matrix, skipped, index_type)
+        return UpdateResult(
+            plan,
+            tuple(failures),
+            len(passages),
+            len(new_passages),
+            version,
+            time.perf_counter() - started,
+            tuple(all_entries),
+        )
+
+
+def _entry(f: FileState, meta: ReportMeta, count: int) -> ReportEntry:
+    return ReportEntry(meta.id, f.path, f.fingerprint, f.size, f.mtime_ns, count, meta.to_dict())
+
+
+def _embed(
+    passages: list[Passage], embedder: Embedder | None, settings: Settings, progress: bool, log: Log
+) -> np.ndarray:
+    if not passages:
+        return np.zeros((0, 0), dtype=np.float32)
+    embedder = embedder or make_embedder(settings.model, backend="torch", batch_size=settings.batch_size)
+    log(f"Embedding {len(passages)} passages with {embedder.model_id} ...")
+    return embedder.embed([dense_text(p) for p in passages], progress=progress)
+
+
+def _in_report_order(entries: list[ReportEntry], *parts: Any) -> tuple[list[Passage], np.ndarray]:
+    """Merge reused and new passages (with their vectors) into the order of ``entries``."""
+    reused, reused_vectors, fresh, fresh_vectors = parts
+    by_report: dict[str, list[tuple[Passage, np.ndarray]]] = {}
+    for plist, vecs in ((reused, reused_vectors), (fresh, fresh_vectors)):
+        for p, v in zip(plist, vecs, strict=True):
+            by_report.setdefault(p.report_id, []).append((p, v))
+    ordered = [pv for e in entries for pv in by_report.get(e.id, [])]
+    dim = next((v.shape[0] for _, v in ordered), 0)
+    matrix = (
+        np.stack([v for _, v in ordered]).astype(np.float32) if ordered else np.zeros((0, dim), np.float32)
+    )
+    return [p for p, _ in ordered], matrix
+
+
+def _write_version(
+    settings: Settings,
+    wanted: dict[str, Any],
+    entries: list[ReportEntry],
+    passages: list[Passage],
+    vectors: np.ndarray,
+    skipped: list[dict[str, str]],
+    index_type: str,
+) -> Path:
+    if not passages:
+        reasons = (
+            "; ".join(f"{s['path']}: {s['reason']}" for s in skipped) or "the folder has no report files"
+        )
+        raise CorpusError(
+            f"nothing to index in {settings.corpus} ({reasons}); add report files "
+            f"({', '.join(sorted(EXTENSIONS))}) and run `assistant index`"
+        )
+    work = layout.new_workdir(settings.index)
+    count = write_table(work, passages, [e.id for e in entries])
+    kind = choose_index_type(count, index_type)
+    dim = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else 0
+    save_vectors(work, vectors.reshape(count, dim), kind)
+    lexical = LexicalIndex.build([lexical_text(p) for p in passages])
+    lexical.save(work / layout.LEXICAL_DIR)
+    write_vocabulary(work, passages)
+    files = {
+        str(p.relative_to(work)): file_record(p)
+        for p in sorted(work.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    }
+    manifest = Manifest(
+        model=wanted["model"],
+        dimension=dim,
+        passage_count=count,
+        settings=wanted,
+        reports=tuple(entries),
+        files=files,
+        index_type=kind,
+        skipped=tuple(skipped),
+        package_version=__version__,
+        created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    )
+    (work / MANIFEST).write_bytes(manifest.dumps())
+    return layout.publish(settings.index, work)

@@ -8,26 +8,21 @@ whatever its name), else from its extension.
 from __future__ import annotations
 
 import hashlib
+import importlib
+import io
+import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 from assistant.errors import CorpusError, IngestError
-from assistant.ingest.metadata import SIDECAR_SUFFIXES, from_elements, slugify, with_sidecar
-from assistant.ingest.structure import Element, assemble
+from assistant.ingest.metadata import EDITABLE, SIDECAR_SUFFIXES, from_elements, slugify, with_sidecar
+from assistant.ingest.structure import Parsed, assemble
 from assistant.ingest.text import parse_text
 from assistant.records import Report, ReportMeta
 
 PARSER_VERSION = "1"
 """Bump when parsing changes what passages a file yields: the index then rebuilds in full."""
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """What a format parser returns: the extracted text and its classified elements."""
-
-    text: str
-    elements: list[Element]
 
 
 FormatParser = Callable[[bytes, str], Parsed]
@@ -51,21 +46,95 @@ def _parse_plain(data: bytes, name: str) -> Parsed:
     return Parsed(text, parse_text(text))
 
 
-FORMATS: dict[str, FormatParser] = {"text": _parse_plain}
-EXTENSIONS: dict[str, str] = {".txt": "text", ".text": "text"}
+def _lazy(module: str, function: str) -> FormatParser:
+    """A parser imported on first use, so the heavy libraries load only when such a file is read."""
+
+    def parse(data: bytes, name: str) -> Parsed:
+        parser: FormatParser = getattr(importlib.import_module(module), function)
+        return parser(data, name)
+
+    return parse
+
+
+FORMATS: dict[str, FormatParser] = {
+    "text": _parse_plain,
+    "markdown": _lazy("assistant.ingest.markdown", "parse_markdown"),
+    "html": _lazy("assistant.ingest.html", "parse_html"),
+    "docx": _lazy("assistant.ingest.docx", "parse_docx"),
+    "pdf": _lazy("assistant.ingest.pdf", "parse_pdf"),
+}
+EXTENSIONS: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary Office files (.doc), not supported
 
 
 def sniff_format(data: bytes, path: Path) -> str:
-    """The format of a file, from its first bytes where they are telling, else its extension."""
-    head = data[:1024].lstrip()
-    if head.startswith(b"%PDF-"):
+    """The format of a file from its content, falling back on its extension only for text formats.
+
+    ``%PDF-`` is a PDF and a zip holding ``word/document.xml`` is a Word document whatever their
+    names; an HTML page is recognised by its markup. Binary content that is none of these is
+    ``"unknown"`` even when named ``.txt``; text content named ``.pdf`` or ``.docx`` is
+    ``"unknown"`` too (a renamed file is not what it claims to be). With only the first bytes of
+    a zip (``data`` shorter than the file), the extension decides between Word and unknown.
+    """
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    suffix = path.suffix.lower()
+    if head.startswith(b"%PDF-") or (b"%PDF-" in data[:1024] and not _looks_textual(data[:1024])):
         return "pdf"
-    if head.startswith(b"PK\x03\x04") and path.suffix.lower() == ".docx":
-        return "docx"
-    lowered = head[:512].lower()
-    if lowered.startswith((b"<!doctype html", b"<html")) or b"<html" in lowered:
+    if head.startswith(_ZIP):
+        return "docx" if _is_docx(data, suffix) else "unknown"
+    if head.startswith(_OLE) or not _looks_textual(data[:4096]):
+        return "unknown"
+    lowered = head[:1024].lower()
+    if lowered.startswith((b"<!doctype html", b"<html")) or b"<html" in lowered or b"<body" in lowered:
         return "html"
-    return EXTENSIONS.get(path.suffix.lower(), "unknown")
+    fmt = EXTENSIONS.get(suffix, "unknown")
+    return fmt if fmt in ("text", "markdown", "html") else "unknown"
+
+
+def _looks_textual(head: bytes) -> bool:
+    """No NUL bytes and mostly printable: UTF-8 or a single-byte text encoding."""
+    if b"\x00" in head:
+        return False
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return controls <= len(head) // 100
+
+
+def _is_docx(data: bytes, suffix: str) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return suffix == ".docx"  # only the first bytes were given: trust the name
+
+
+def unsupported_reason(data: bytes, path: Path) -> str:
+    """Why a file whose format is ``"unknown"`` cannot be read, and what to do about it."""
+    suffix = path.suffix.lower()
+    supported = ", ".join(sorted(EXTENSIONS))
+    kinds = {".pdf": "PDF", ".docx": "Word (.docx)"}
+    if suffix in kinds:
+        return (
+            f"is named {suffix} but its content is not a {kinds[suffix]} file; it may be damaged, "
+            "or another kind of file renamed"
+        )
+    if data.lstrip().startswith(_OLE):
+        return "is an old binary Office file (.doc); save it as .docx or PDF and add that"
+    if data.lstrip().startswith(_ZIP):
+        return f"is a zip archive but not a Word document; supported types: {supported}"
+    if not _looks_textual(data[:4096]):
+        return f"is a binary file of a type that is not supported; supported types: {supported}"
+    return f"has an unsupported extension {suffix or '(none)'!r}; supported: {supported}"
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -112,7 +181,7 @@ def parse_bytes(data: bytes, path: Path, corpus: Path) -> Report:
     fmt = sniff_format(data, path)
     parser = FORMATS.get(fmt)
     if parser is None:
-        raise IngestError(name, f"unsupported file type {fmt!r}; supported: {', '.join(sorted(EXTENSIONS))}")
+        raise IngestError(name, unsupported_reason(data, path))
     if not data.strip():
         raise IngestError(name, "is empty")
     parsed = parser(data, name)
@@ -123,6 +192,7 @@ def parse_bytes(data: bytes, path: Path, corpus: Path) -> Report:
         sha256=sha256_bytes(data),
         format=fmt,
     )
+    meta = replace(meta, **{k: v for k, v in parsed.meta.items() if k in EDITABLE})
     meta = with_sidecar(from_elements(meta, parsed.elements), path)
     sections = assemble(parsed.elements)
     if not any(s.blocks for s in sections):
@@ -140,6 +210,8 @@ def load_report(path: Path, corpus: Path) -> Report:
 
 
 __all__ = [
+    "EXTENSIONS",
+    "FORMATS",
     "PARSER_VERSION",
     "Parsed",
     "Report",
@@ -147,4 +219,6 @@ __all__ = [
     "load_report",
     "parse_bytes",
     "report_id",
+    "sniff_format",
+    "unsupported_reason",
 ]

@@ -43,16 +43,21 @@ def read_sidecar(path: Path) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise IngestError(str(path), f"metadata file is not readable TOML ({exc})") from None
+    return check_metadata(data, str(path))
+
+
+def check_metadata(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """Metadata keys checked (unknown keys are an error) and values typed: ``year`` int, others str."""
     unknown = sorted(set(data) - set(EDITABLE))
     if unknown:
         raise IngestError(
-            str(path), f"unknown metadata key(s) {', '.join(unknown)}; allowed keys: {', '.join(EDITABLE)}"
+            source, f"unknown metadata key(s) {', '.join(unknown)}; allowed keys: {', '.join(EDITABLE)}"
         )
     if "year" in data:
         try:
-            data["year"] = int(data["year"])
+            data = {**data, "year": int(data["year"])}
         except (TypeError, ValueError):
-            raise IngestError(str(path), f"year must be a number, got {data['year']!r}") from None
+            raise IngestError(source, f"year must be a number, got {data['year']!r}") from None
     return {k: (str(v) if k != "year" and v is not None else v) for k, v in data.items()}
 
 

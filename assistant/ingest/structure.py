@@ -15,8 +15,8 @@ and where it is. :func:`assemble` then does the rest the same way for every form
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from assistant.records import GRADES, Block, Section
 
@@ -47,6 +47,20 @@ class Element:
     level: int = 1
     page: int | None = None
     page_label: str | None = None
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a format parser returns: the extracted text, its classified elements and metadata.
+
+    ``meta`` holds what the file's own properties say (PDF info, HTML meta tags, Word core
+    properties), keyed like :class:`~assistant.records.ReportMeta`; elements found in the text
+    (a title, a "Last updated" line) take precedence over it, and a sidecar over both.
+    """
+
+    text: str
+    elements: list[Element]
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

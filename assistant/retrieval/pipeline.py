@@ -23,6 +23,7 @@ from assistant.retrieval.abstain import AbstainPolicy
 from assistant.retrieval.diversity import diversify
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.glossary import Glossary, packaged_glossary
+from assistant.retrieval.intent import question_intents, structure_bonus
 from assistant.retrieval.query import Query, analyse
 from assistant.retrieval.rerank import Reranker
 from assistant.store.load import LoadedIndex
@@ -40,6 +41,8 @@ class RetrievalConfig:
     rrf_k: float = 60.0
     weights: dict[str, float] = field(default_factory=lambda: {"dense": 1.0, "lexical": 1.0})
     duplicate_cosine: float = 0.92
+    structure_weight: float = 0.5
+    """Weight of the structure list (passages that fit the question's intent) in the fusion."""
     abstain: AbstainPolicy = field(default_factory=AbstainPolicy)
 
 
@@ -101,6 +104,7 @@ class Retriever:
         lap("encode")
         cands = self._candidates(index, query, qvec, mask, lap)
         scores = self._fuse(cands)
+        scores = scores + self._structure(index, query, cands, scores)
         order = np.argsort(-scores, kind="stable")
         lap("fusion")
         if self.reranker is not None and len(order):
@@ -169,6 +173,30 @@ class Retriever:
             fusion.ranks_from_scores(ids[in_dense], cos[in_dense]),
             fusion.ranks_from_scores(ids[in_lex], bm[in_lex]),
         )
+
+    def _structure(self, index: LoadedIndex, query: Query, c: _Candidates, fused: np.ndarray) -> np.ndarray:
+        """A third fused list: passages whose place in the report fits what the question asks.
+
+        Fitting passages are ranked among themselves by their fused score, so the most
+        on-topic fitting passage gains most and an off-topic one little (see intent.py).
+        """
+        cfg = self.config
+        intents = question_intents(query.question)
+        if not intents or cfg.structure_weight == 0 or cfg.method in ("dense", "lexical"):
+            return np.zeros(len(c.ids))
+        served = np.array(
+            [structure_bonus(intents, index.table.get(int(i))) for i in c.ids], dtype=np.float64
+        )
+        fitting = np.flatnonzero(served > 0)
+        ranking = fusion.ranks_from_scores(fitting, fused[fitting] * (1 + served[fitting]))
+        if cfg.fusion == "rrf":
+            extra = fusion.rrf({"structure": ranking}, {"structure": cfg.structure_weight}, cfg.rrf_k)
+        else:
+            extra = {i: cfg.structure_weight / r for i, r in ranking.items()}
+        bonus = np.zeros(len(c.ids))
+        for i, value in extra.items():
+            bonus[i] = value
+        return bonus
 
     def _fuse(self, c: _Candidates) -> np.ndarray:
         cfg = self.config

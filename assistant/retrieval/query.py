@@ -3,8 +3,10 @@
 Steps: clean the text (control characters out, length capped with a notice); recognise
 glossary terms and add their alternatives; repair typos against the corpus vocabulary.
 The dense query is the question with typos repaired and alternatives appended; the lexical
-query is a bag of stemmed terms where the question's own terms weigh 1 and glossary
-alternatives weigh :data:`EXPANSION_WEIGHT`, as they are evidence, but weaker evidence.
+query is a bag of stemmed terms where the question's own terms weigh 1 and each glossary
+alternative weighs :data:`EXPANSION_WEIGHT` in all, shared among its terms: an alternative is
+evidence for one concept, so "Her Majesty's Inspectorate of Constabulary" must not outweigh
+the rest of the question just because it has many words.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant.errors import QuestionError
-from assistant.retrieval.glossary import Expansion, Glossary
+from assistant.retrieval.glossary import Expansion, Glossary, normalise_phrase
 from assistant.retrieval.lexical import QUESTION_WORDS, STOPWORDS, tokenize, words
 from assistant.retrieval.spelling import correct
 
@@ -60,6 +62,15 @@ class Query:
         return tuple(w for w in words(self.question) if w not in STOPWORDS and w not in QUESTION_WORDS)
 
 
+def _expand(glossary: Glossary, question: str) -> Expansion:
+    """Glossary expansion, ignoring terms that only frame the question ("what did HMICFRS say")."""
+    found = glossary.expand(question)
+    if not any(normalise_phrase(m).strip() in QUESTION_WORDS for m in found.matched):
+        return found
+    kept = " ".join(w for w in words(question) if w not in QUESTION_WORDS)
+    return glossary.expand(kept)
+
+
 def analyse(
     raw: object,
     glossary: Glossary,
@@ -68,10 +79,11 @@ def analyse(
 ) -> Query:
     """Clean, expand and repair a question (see module docstring)."""
     question, notice = clean_question(raw)
-    expansion = glossary.expand(question)
+    expansion = _expand(glossary, question)
+    known = {w for term in expansion.matched for w in words(term)}
     corrections: dict[str, str] = {}
     for w in words(question):
-        if w in STOPWORDS or w in QUESTION_WORDS or w in corrections:
+        if w in STOPWORDS or w in QUESTION_WORDS or w in corrections or w in known:
             continue
         fixed = correct(w, vocabulary, choices)
         if fixed is not None and fixed != w:
@@ -80,7 +92,7 @@ def analyse(
     for wrong, right in corrections.items():
         repaired = re.sub(rf"(?i)\b{re.escape(wrong)}\b", right, repaired)
     if corrections:
-        extra = glossary.expand(repaired)
+        extra = _expand(glossary, repaired)
         expansion = Expansion(
             tuple(dict.fromkeys(expansion.matched + extra.matched)),
             tuple(dict.fromkeys(expansion.added + extra.added)),
@@ -88,8 +100,9 @@ def analyse(
     dense = repaired + (f" ({'; '.join(expansion.added)})" if expansion.added else "")
     terms: dict[str, float] = {}
     for alt in expansion.added:
-        for t in tokenize(alt, query=True):
-            terms[t] = max(terms.get(t, 0.0), EXPANSION_WEIGHT)
+        alt_terms = tokenize(alt, query=True)
+        for t in alt_terms:
+            terms[t] = max(terms.get(t, 0.0), EXPANSION_WEIGHT / len(alt_terms))
     for t in tokenize(repaired, query=True):
         terms[t] = 1.0
     return Query(question, dense, terms, expansion, corrections, notice)

@@ -1,0 +1,87 @@
+"""What kind of answer a question asks for, and which passages are of that kind (pure).
+
+Inspection reports are written to a pattern: a section opens with its judgement (¶1, after
+the grade line), lists strengths and weaknesses under lead-ins ("Positive developments
+include:", "Weaknesses include:"), and closes with "Areas for improvement" written as "The
+force should ...". A question asking *how a force was graded*, *what is going well*, *what
+is wrong* or *what should be done* is best answered by passages in the matching place,
+whatever their words. So:
+
+* :func:`question_intents` spots those four intents from general evaluative wording;
+* :func:`passage_kinds` labels a passage from its structure (lead-in, heading, position)
+  and its own wording;
+* :func:`structure_bonus` counts how many of the question's intents a passage serves.
+
+The retriever adds that count, weighted, to the fused score: structure breaks ties between
+passages on the right topic, it never brings in an off-topic one by itself.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from assistant.records import Passage
+
+GRADE: Final = "grade"
+POSITIVE: Final = "positive"
+NEGATIVE: Final = "negative"
+RECOMMENDATION: Final = "recommendation"
+
+QUESTION_CUES: dict[str, re.Pattern[str]] = {
+    GRADE: re.compile(
+        r"\b(grade[ds]?|grading|rating|rated|judged?|judgement|verdict|score[ds]?|outstanding|inadequate"
+        r"|requires? improvement|how (good|effective) (is|was|were|are))\b"
+    ),
+    POSITIVE: re.compile(
+        r"\b(praise[ds]?|strengths?|positives?|positively|good practice|successe?s?|successful|commend\w*"
+        r"|promising|(working|going|doing|works|goes) well|well done)\b"
+    ),
+    NEGATIVE: re.compile(
+        r"\b(weak\w*|problems?|fail\w*|shortcomings?|concerns?|poor\w*|criticis\w*|wrong|gaps?|let down)\b"
+    ),
+    RECOMMENDATION: re.compile(
+        r"\b(recommend\w*|should|must|needs? to|have to|areas? for improvement|improvements?|want\w* done"
+        r"|required?)\b"
+    ),
+}
+
+_POSITIVE_LEAD = re.compile(r"\b(positive\w*|promising|strengths?|good|well|innovative|notabl\w*)\b")
+_NEGATIVE_LEAD = re.compile(r"\b(weakness\w*|let down|less positive\w*|concerns?|failures?|problems?)\b")
+_RECOMMEND_HEADING = re.compile(r"\b(areas? for improvement|recommendations?|causes? of concern)\b")
+_RECOMMEND_TEXT = re.compile(r"^(the force|it|they|forces?) (should|must|needs? to)\b|\bneeds? to:$")
+_GRADE_TEXT = re.compile(
+    r"\b(outstanding|inadequate|rating|rated|graded|requires? improvement|needs? to improve"
+    r"|more needs to be done|(is|are|was|were) (generally |broadly |largely )?(good|effective))\b"
+)
+
+
+def _lower(text: str | None) -> str:
+    return (text or "").lower().replace("’", "'")
+
+
+def question_intents(question: str) -> frozenset[str]:
+    """The intents whose cue words occur in ``question``."""
+    text = _lower(question)
+    return frozenset(name for name, cue in QUESTION_CUES.items() if cue.search(text))
+
+
+def passage_kinds(p: Passage) -> frozenset[str]:
+    """The intents ``p`` can answer, judged from where it sits and how it is worded."""
+    lead, text, headings = _lower(p.lead_in), _lower(p.text), _lower(" / ".join(p.section_path))
+    kinds = set()
+    opening = p.paragraph == 1 and p.bullet is None
+    if (opening and p.grade) or _GRADE_TEXT.search(text):
+        kinds.add(GRADE)
+    if _POSITIVE_LEAD.search(lead) or (p.bullet is None and _POSITIVE_LEAD.search(text[:60])):
+        kinds.add(POSITIVE)
+    if _NEGATIVE_LEAD.search(lead):
+        kinds.add(NEGATIVE)
+    if _RECOMMEND_HEADING.search(headings) or _RECOMMEND_TEXT.search(text) or _RECOMMEND_TEXT.search(lead):
+        kinds.add(RECOMMENDATION)
+    return frozenset(kinds)
+
+
+def structure_bonus(intents: frozenset[str], p: Passage) -> int:
+    """How many of the question's intents passage ``p`` serves (0 when the question has none)."""
+    return len(intents & passage_kinds(p)) if intents else 0

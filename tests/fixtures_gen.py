@@ -360,3 +360,30 @@ def write_all(folder: Path, variant: Variant = MET, formats: tuple[str, ...] = F
             raise ValueError(f"unknown fixture format {fmt!r}; known: {', '.join(FORMATS)}, txt")
         paths[fmt] = path
     return paths
+
+
+# --- Comparing what the parsers read --------------------------------------------------------
+
+
+def parse_file(path: Path) -> Any:
+    """Parse a generated file as the indexer does (its folder is the corpus)."""
+    from assistant.ingest import load_report
+
+    return load_report(path, path.parent)
+
+
+def structure(report: Any) -> list[tuple[Any, ...]]:
+    """What a reader sees of each passage in any format: heading path, ¶, bullet, text, lead-in, grade."""
+    from assistant.passages import report_passages
+
+    return [
+        (p.section_path, p.paragraph, p.bullet, p.text, p.lead_in, p.grade) for p in report_passages(report)
+    ]
+
+
+def reference_structure(variant: Variant = MET) -> list[tuple[Any, ...]]:
+    """The passages the plain-text parser reads from the source text: what every format must match."""
+    from assistant.ingest import parse_bytes
+
+    folder = Path("/nonexistent-corpus")
+    return structure(parse_bytes(source_text(variant).encode("utf-8"), folder / "reference.txt", folder))

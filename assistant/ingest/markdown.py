@@ -23,7 +23,7 @@ _KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 
 
 def front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
-    """Metadata from front matter, and the text after it (front matter is blanked, offsets keep)."""
+    """Metadata from front matter, and the text after it."""
     m = _FRONT.match(text)
     if not m:
         return {}, text
@@ -38,7 +38,7 @@ def front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
         for line in body.splitlines():
             if kv := _KEY_VALUE.match(line):
                 data[kv.group(1).lower()] = kv.group(2).strip("\"'")
-    return data, " " * m.end() + text[m.end() :]
+    return data, text[m.end() :]
 
 
 def _inline_text(token: Any) -> str:

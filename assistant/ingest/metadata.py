@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import IngestError
+from assistant.ingest.forces import force_in, inspection_in
 from assistant.ingest.structure import Element, normalise_space
 from assistant.records import ReportMeta
 
@@ -62,16 +63,23 @@ def check_metadata(data: dict[str, Any], source: str) -> dict[str, Any]:
 
 
 def from_elements(meta: ReportMeta, elements: list[Element]) -> ReportMeta:
-    """Fill title, year and dates from what the parser found in the document itself."""
+    """Fill title and dates from what the parser found in the document itself; then year,
+    force and inspection type from the title, where ``meta`` does not already have them."""
     found: dict[str, Any] = {}
     for el in elements:
         if el.kind == "title" and "title" not in found:
             found["title"] = normalise_space(el.text)
         elif el.kind in ("updated", "published") and el.kind not in found:
             found[el.kind] = el.text
-    if "title" in found and (m := _YEAR.search(found["title"])):
-        found["year"] = int(m.group(1))
-    return replace(meta, **found)
+    meta = replace(meta, **found)
+    guessed: dict[str, Any] = {}
+    if meta.year is None and (m := _YEAR.search(meta.title)):
+        guessed["year"] = int(m.group(1))
+    if meta.force is None:
+        guessed["force"] = force_in(meta.title)
+    if meta.inspection is None:
+        guessed["inspection"] = inspection_in(meta.title)
+    return replace(meta, **guessed)
 
 
 def with_sidecar(meta: ReportMeta, source: Path) -> ReportMeta:

@@ -6,28 +6,15 @@ sentence cut out of it at its own boundaries.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from assistant.passages import sentence_spans
 from assistant.records import Answer, Hit, Passage
 from assistant.retrieval.lexical import tokenize
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])[’”\"')\]]*\s+(?=[A-Z‘“\"'(\[0-9•])")
-
 ABSTAIN_MESSAGE = "The indexed reports do not appear to address this question."
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each sentence: cut after ., !, ? or ; followed by space and a capital."""
-    spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        spans.append((start, m.start()))
-        start = m.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
 def best_support(text: str, terms: Iterable[str]) -> tuple[int, int] | None:

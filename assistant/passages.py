@@ -8,11 +8,15 @@ place keeps its id across rebuilds, and any edit gives a new one.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 
 from assistant.records import Passage, Report
 
 ID_LENGTH = 16
+MAX_SENTENCE_UNITS = 12
+"""Sentences embedded per passage at most; longer passages still have their whole-passage vector."""
+_SENTENCE_END = re.compile(r"(?<=[.!?;])[’”\"')\]]*\s+(?=[A-Z‘“\"'(\[0-9•])")
 
 
 def passage_id(report_id: str, path: tuple[str, ...], paragraph: int, bullet: int | None, text: str) -> str:
@@ -45,6 +49,29 @@ def report_passages(report: Report) -> Iterator[Passage]:
 def to_passages(reports: Iterable[Report]) -> list[Passage]:
     """Passages of many reports, in order."""
     return [p for r in reports for p in report_passages(r)]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence: cut after ., !, ? or ; followed by space and a capital."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def dense_units(p: Passage) -> list[str]:
+    """The texts embedded for one passage; its dense score is the best of their cosines.
+
+    The first is the passage in context (:func:`dense_text`); then each of its sentences on
+    its own. A summary paragraph covering several points then matches a question about any
+    one of them as closely as a passage devoted to it would -- a single averaged vector
+    blurs them. Measured on the dev questions in docs/EVALUATION.md.
+    """
+    sentences = [p.text[a:b] for a, b in sentence_spans(p.text)][:MAX_SENTENCE_UNITS]
+    return [dense_text(p), *(sentences or [p.text])]
 
 
 def dense_text(p: Passage) -> str:

@@ -21,6 +21,8 @@ class FakeEmbedder:
     model_id = "fake-hash-64"
     dimension = 64
 
+    # ``texts_embedded`` counts texts, and a passage is several texts (dense units): count
+    # passages with ``UpdateResult.embedded`` instead.
     def __init__(self) -> None:
         self.calls = 0
         self.texts_embedded = 0

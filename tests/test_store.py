@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from assistant.errors import CorpusError, StoreError, StoreLockedError
+from assistant.passages import dense_units
 from assistant.settings import Settings
 from assistant.store import check_index, ensure_index, layout, open_index, update_index
 from assistant.store.build import plan_update, scan_corpus
@@ -27,14 +28,15 @@ def test_round_trip_keeps_passages_vectors_and_metadata(settings: Settings, fake
     result = build(settings, fake)
     assert result.passage_count == 83 and result.embedded == 83
     loaded = open_index(settings.index)
-    assert len(loaded) == 83 and loaded.faiss.ntotal == 83
+    assert len(loaded) == 83 and len(loaded.offsets) == 84
+    assert loaded.faiss.ntotal == loaded.embeddings.shape[0] == loaded.offsets[-1] > 83
     first = loaded.table.get(0)
     assert first.text.startswith("The Metropolitan Police Service requires improvement")
-    stored = np.asarray(loaded.embeddings[5], dtype=np.float32)
-    expected = fake.embed(
-        [__import__("assistant.passages", fromlist=["dense_text"]).dense_text(loaded.table.get(5))]
-    )[0]
-    assert np.allclose(stored, expected, atol=2e-3)
+    fifth = loaded.table.get(5)
+    stored = np.asarray(loaded.embeddings[loaded.offsets[5] : loaded.offsets[6]], dtype=np.float32)
+    expected = fake.embed(dense_units(fifth))
+    assert stored.shape == expected.shape and np.allclose(stored, expected, atol=2e-3)
+    assert set(loaded.owners[loaded.offsets[5] : loaded.offsets[6]]) == {5}
     meta = loaded.reports["metropolitan-peel-2017-effectiveness"]
     assert meta.title == "Metropolitan PEEL 2017 — Effectiveness" and meta.year == 2017
     manifest = loaded.manifest
@@ -48,7 +50,7 @@ def test_second_run_changes_nothing(settings: Settings, fake: FakeEmbedder) -> N
     first = build(settings, fake)
     second = build(settings, fake)
     assert not second.plan.changed and second.version == first.version
-    assert fake.texts_embedded == 83
+    assert fake.calls == 1 and second.embedded == 0
 
 
 def test_edit_re_embeds_only_the_changed_report(settings: Settings, fake: FakeEmbedder, corpus: Path) -> None:

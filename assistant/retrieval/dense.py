@@ -1,4 +1,8 @@
-"""Dense search: nearest passages to a question vector by cosine similarity (inner product)."""
+"""Dense search: passages nearest a question vector by cosine similarity (inner product).
+
+A passage's dense score is the best cosine among its unit vectors (the passage in context
+and each of its sentences; see :func:`assistant.passages.dense_units`).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ import numpy as np
 from assistant.store.load import LoadedIndex
 
 EXACT_SUBSET_MAX = 50_000
-"""Filtered searches over at most this many passages score them exactly from the stored vectors."""
+"""Filtered searches over at most this many unit vectors score them exactly from the stored vectors."""
+OVERFETCH = 4
+"""Units fetched per wanted passage: several units of one passage may crowd the top."""
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
@@ -19,41 +25,72 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     return part[np.lexsort((part, -scores[part]))]
 
 
-def search(
-    index: LoadedIndex, query: np.ndarray, k: int, mask: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """``(ids, cosines)`` of the ``k`` passages nearest ``query`` among those ``mask`` allows."""
-    n = len(index)
-    q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
-    if n == 0 or k <= 0:
+def best_per_passage(owners: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Collapse unit hits to passages, keeping each passage's best score; the ``k`` best, best first."""
+    if len(owners) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    if mask is None:
-        scores, ids = index.faiss.search(q, min(k, n))
-        keep = ids[0] >= 0
-        return ids[0][keep].astype(np.int64), scores[0][keep]
-    rows = np.flatnonzero(mask)
-    if len(rows) == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    if len(rows) <= EXACT_SUBSET_MAX:
-        sims = np.asarray(index.embeddings[rows], dtype=np.float32) @ q[0]
-        best = top_k(sims, k)
-        return rows[best].astype(np.int64), sims[best]
-    import faiss
+    order = np.lexsort((owners, -scores))
+    passages, first = np.unique(owners[order], return_index=True)
+    best = scores[order][first]
+    keep = top_k(best, k)
+    return passages[keep].astype(np.int64), best[keep].astype(np.float32)
 
-    params = faiss.SearchParameters()
-    params.sel = faiss.IDSelectorBatch(rows.astype(np.int64))
-    scores, ids = index.faiss.search(q, min(k, len(rows)), params=params)
+
+def _faiss_units(
+    index: LoadedIndex, q: np.ndarray, fetch: int, rows: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    params = None
+    if rows is not None:
+        import faiss
+
+        params = faiss.SearchParameters()
+        params.sel = faiss.IDSelectorBatch(rows.astype(np.int64))
+    scores, ids = index.faiss.search(q, fetch, params=params)
     keep = ids[0] >= 0
     return ids[0][keep].astype(np.int64), scores[0][keep]
 
 
+def search(
+    index: LoadedIndex, query: np.ndarray, k: int, mask: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(ids, cosines)`` of the ``k`` passages nearest ``query`` among those ``mask`` allows."""
+    units = len(index.owners)
+    q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+    if units == 0 or k <= 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    if mask is None:
+        unit_ids, sims = _faiss_units(index, q, min(units, k * OVERFETCH), None)
+    else:
+        rows = np.flatnonzero(mask[index.owners])
+        if len(rows) == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        if len(rows) <= EXACT_SUBSET_MAX:
+            all_sims = np.asarray(index.embeddings[rows], dtype=np.float32) @ q[0]
+            best = top_k(all_sims, k * OVERFETCH)
+            unit_ids, sims = rows[best], all_sims[best]
+        else:
+            unit_ids, sims = _faiss_units(index, q, min(len(rows), k * OVERFETCH), rows)
+    return best_per_passage(index.owners[unit_ids], sims, k)
+
+
 def cosines(index: LoadedIndex, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Exact cosine of ``query`` with the stored vectors of ``ids``."""
+    """Exact dense score (best unit cosine) of ``query`` for each passage in ``ids``."""
     if len(ids) == 0:
         return np.zeros(0, np.float32)
-    order = np.argsort(ids)
-    sims = np.empty(len(ids), dtype=np.float32)
-    sims[order] = np.asarray(index.embeddings[ids[order]], dtype=np.float32) @ query.reshape(-1).astype(
+    starts, ends = index.offsets[ids], index.offsets[ids + 1]
+    rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+    order = np.argsort(rows)
+    sims = np.empty(len(rows), dtype=np.float32)
+    sims[order] = np.asarray(index.embeddings[rows[order]], dtype=np.float32) @ query.reshape(-1).astype(
         np.float32
     )
-    return sims
+    return np.maximum.reduceat(sims, np.concatenate([[0], np.cumsum(ends - starts)[:-1]])).astype(np.float32)
+
+
+def text_vector(index: LoadedIndex, passage: int) -> np.ndarray:
+    """A unit vector for the passage's own text: the mean of its sentence vectors (no headings),
+    so two bullets of one list are compared on what they say, not on the context they share."""
+    start, end = int(index.offsets[passage]), int(index.offsets[passage + 1])
+    rows = np.asarray(index.embeddings[start + 1 : end] if end - start > 1 else index.embeddings[start:end])
+    mean: np.ndarray = rows.astype(np.float32).mean(axis=0)
+    return mean / max(float(np.linalg.norm(mean)), 1e-12)

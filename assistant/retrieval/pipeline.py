@@ -113,7 +113,7 @@ class Retriever:
             )
             lap("rerank")
         order = diversify(
-            order, lambda i: index.embeddings[int(cands.ids[i])], self.config.duplicate_cosine, k
+            order, lambda i: dense.text_vector(index, int(cands.ids[i])), self.config.duplicate_cosine, k
         )
         chosen = order[:k]
         hits = tuple(

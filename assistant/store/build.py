@@ -8,6 +8,7 @@ keeps its previously indexed passages, and the failure is reported by file name.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,17 +22,17 @@ from assistant.embedding import Embedder, canonical_model_id, make_embedder
 from assistant.errors import CorpusError, IngestError
 from assistant.ingest import EXTENSIONS, PARSER_VERSION, discover, load_report
 from assistant.ingest.metadata import sidecar_for
-from assistant.passages import dense_text, lexical_text, report_passages
+from assistant.passages import dense_units, lexical_text, report_passages
 from assistant.records import Passage, ReportMeta
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.settings import Settings
 from assistant.store import layout
 from assistant.store.manifest import MANIFEST, Manifest, ReportEntry, file_record, read_manifest
 from assistant.store.table import PassageTable, write_table
-from assistant.store.vectors import choose_index_type, load_embeddings, save_vectors
+from assistant.store.vectors import choose_index_type, load_embeddings, load_offsets, save_vectors
 from assistant.store.vocabulary import write_vocabulary
 
-EMBED_TEXT_VERSION = "1"
+EMBED_TEXT_VERSION = "2-context+sentences"
 Log = Callable[[str], None]
 
 
@@ -149,18 +150,23 @@ def live_manifest(index: Path) -> Manifest | None:
     return read_manifest(version) if version else None
 
 
+Blocks = list[np.ndarray]
+"""One ``(units, dim)`` array of vectors per passage (see :func:`assistant.passages.dense_units`)."""
+
+
 def _reuse(
     old_version: Path, old: Manifest, keep: set[str]
-) -> tuple[list[Passage], np.ndarray, list[ReportEntry]]:
-    """Passages, vectors and entries of the reports in ``keep`` from the old version."""
+) -> tuple[list[Passage], Blocks, list[ReportEntry]]:
+    """Passages, their vector blocks and the entries of the reports in ``keep`` from the old version."""
     table = PassageTable(old_version)
     try:
-        vectors = load_embeddings(old_version)
+        vectors, offsets = load_embeddings(old_version), load_offsets(old_version)
         entries = [r for r in old.reports if r.path in keep]
         codes = {table.columns.report_ids.index(r.id) for r in entries if r.id in table.columns.report_ids}
         rows = np.flatnonzero(np.isin(np.asarray(table.columns.report), list(codes)))
         passages = [table.get(int(i)) for i in rows]
-        return passages, np.asarray(vectors[rows], dtype=np.float32), entries
+        blocks = [np.asarray(vectors[offsets[i] : offsets[i + 1]], dtype=np.float32) for i in rows]
+        return passages, blocks, entries
     finally:
         table.close()
 
@@ -215,13 +221,13 @@ def update_index(
             entries[f.path] = _entry(f, report.meta, len(passages))
         if old is not None and old_version is not None and not plan.rebuild_reason:
             skipped.extend(item for item in old.skipped if item["path"] in set(plan.unchanged))
-            reused, reused_vectors, reused_entries = _reuse(old_version, old, keep)
+            reused, reused_blocks, reused_entries = _reuse(old_version, old, keep)
         else:
-            reused, reused_vectors, reused_entries = [], np.zeros((0, 0), np.float32), []
-        vectors = _embed(new_passages, embedder, settings, progress, log)
+            reused, reused_blocks, reused_entries = [], [], []
+        blocks = _embed(new_passages, embedder, settings, progress, log)
         all_entries = sorted([*reused_entries, *entries.values()], key=lambda r: r.path)
-        passages, matrix = _in_report_order(all_entries, reused, reused_vectors, new_passages, vectors)
-        version = _write_version(settings, wanted, all_entries, passages, matrix, skipped, index_type)
+        passages, ordered = _in_report_order(all_entries, reused, reused_blocks, new_passages, blocks)
+        version = _write_version(settings, wanted, all_entries, passages, ordered, skipped, index_type)
         return UpdateResult(
             plan,
             tuple(failures),
@@ -239,27 +245,33 @@ def _entry(f: FileState, meta: ReportMeta, count: int) -> ReportEntry:
 
 def _embed(
     passages: list[Passage], embedder: Embedder | None, settings: Settings, progress: bool, log: Log
-) -> np.ndarray:
+) -> Blocks:
+    """Embed every unit of every passage in one batched call; split the result per passage."""
     if not passages:
-        return np.zeros((0, 0), dtype=np.float32)
+        return []
     embedder = embedder or make_embedder(settings.model, backend="torch", batch_size=settings.batch_size)
-    log(f"Embedding {len(passages)} passages with {embedder.model_id} ...")
-    return embedder.embed([dense_text(p) for p in passages], progress=progress)
+    units = [dense_units(p) for p in passages]
+    texts = [t for u in units for t in u]
+    log(f"Embedding {len(passages)} passages ({len(texts)} texts) with {embedder.model_id} ...")
+    vectors = embedder.embed(texts, progress=progress)
+    bounds = np.cumsum([0, *(len(u) for u in units)])
+    return [vectors[a:b] for a, b in itertools.pairwise(bounds)]
 
 
-def _in_report_order(entries: list[ReportEntry], *parts: Any) -> tuple[list[Passage], np.ndarray]:
-    """Merge reused and new passages (with their vectors) into the order of ``entries``."""
-    reused, reused_vectors, fresh, fresh_vectors = parts
+def _in_report_order(
+    entries: list[ReportEntry],
+    reused: list[Passage],
+    reused_blocks: Blocks,
+    fresh: list[Passage],
+    fresh_blocks: Blocks,
+) -> tuple[list[Passage], Blocks]:
+    """Merge reused and new passages (with their vector blocks) into the order of ``entries``."""
     by_report: dict[str, list[tuple[Passage, np.ndarray]]] = {}
-    for plist, vecs in ((reused, reused_vectors), (fresh, fresh_vectors)):
-        for p, v in zip(plist, vecs, strict=True):
-            by_report.setdefault(p.report_id, []).append((p, v))
-    ordered = [pv for e in entries for pv in by_report.get(e.id, [])]
-    dim = next((v.shape[0] for _, v in ordered), 0)
-    matrix = (
-        np.stack([v for _, v in ordered]).astype(np.float32) if ordered else np.zeros((0, dim), np.float32)
-    )
-    return [p for p, _ in ordered], matrix
+    for plist, blocks in ((reused, reused_blocks), (fresh, fresh_blocks)):
+        for p, block in zip(plist, blocks, strict=True):
+            by_report.setdefault(p.report_id, []).append((p, block))
+    ordered = [pb for e in entries for pb in by_report.get(e.id, [])]
+    return [p for p, _ in ordered], [b for _, b in ordered]
 
 
 def _write_version(
@@ -267,7 +279,7 @@ def _write_version(
     wanted: dict[str, Any],
     entries: list[ReportEntry],
     passages: list[Passage],
-    vectors: np.ndarray,
+    blocks: Blocks,
     skipped: list[dict[str, str]],
     index_type: str,
 ) -> Path:
@@ -282,8 +294,8 @@ def _write_version(
     work = layout.new_workdir(settings.index)
     count = write_table(work, passages, [e.id for e in entries])
     kind = choose_index_type(count, index_type)
-    dim = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else 0
-    save_vectors(work, vectors.reshape(count, dim), kind)
+    dim = int(blocks[0].shape[1])
+    save_vectors(work, np.concatenate(blocks).astype(np.float32), np.cumsum([0, *map(len, blocks)]), kind)
     lexical = LexicalIndex.build([lexical_text(p) for p in passages])
     lexical.save(work / layout.LEXICAL_DIR)
     write_vocabulary(work, passages)

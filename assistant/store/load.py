@@ -22,7 +22,7 @@ from assistant.retrieval.lexical import LexicalIndex
 from assistant.store import layout
 from assistant.store.manifest import Manifest, read_manifest
 from assistant.store.table import PassageTable
-from assistant.store.vectors import load_embeddings, load_faiss
+from assistant.store.vectors import load_embeddings, load_faiss, load_offsets, unit_owners
 from assistant.store.vocabulary import DEFINITIONS, VOCABULARY
 
 REBUILD = "run `assistant index --rebuild` to rebuild it"
@@ -58,6 +58,10 @@ class LoadedIndex:
     table: PassageTable
     faiss: Any
     embeddings: np.ndarray
+    offsets: np.ndarray
+    """Passage *i* owns unit vectors ``embeddings[offsets[i]:offsets[i + 1]]``."""
+    owners: np.ndarray
+    """The passage row of each unit vector (``embeddings`` and FAISS rows)."""
     lexical: LexicalIndex
     reports: dict[str, ReportMeta]
     vocabulary: dict[str, int]
@@ -78,28 +82,46 @@ def open_version(version: Path, *, checksums: bool = True) -> LoadedIndex:
     try:
         table = PassageTable(version)
         embeddings = load_embeddings(version)
+        offsets = load_offsets(version)
         lexical = LexicalIndex.load(version / layout.LEXICAL_DIR, mmap=n > 100_000)
     except (OSError, ValueError, KeyError) as exc:
         raise StoreError(
             f"the index at {version} cannot be read ({type(exc).__name__}: {exc}); {REBUILD}"
         ) from None
-    counts = {"passages": len(table), "embeddings": embeddings.shape[0], "bm25": lexical.size}
+    counts = {"passages": len(table), "vector groups": len(offsets) - 1, "bm25": lexical.size}
     wrong = {k: v for k, v in counts.items() if v != n}
-    if wrong or (n and embeddings.shape[1] != manifest.dimension):
+    units_ok = (
+        len(offsets)
+        and offsets[0] == 0
+        and offsets[-1] == embeddings.shape[0]
+        and np.all(np.diff(offsets) > 0)
+    )
+    if wrong or not units_ok or (n and embeddings.shape[1] != manifest.dimension):
         table.close()
         raise StoreError(
             f"the index at {version} is out of step: manifest says {n} passages of dimension "
-            f"{manifest.dimension}, files hold {counts}; {REBUILD}"
+            f"{manifest.dimension}, files hold {counts} and {embeddings.shape[0]} vectors; {REBUILD}"
         )
-    faiss_index = load_faiss(version, n, manifest.dimension)
+    faiss_index = load_faiss(version, embeddings.shape[0], manifest.dimension)
     reports = {r.id: ReportMeta.from_dict(r.meta) for r in manifest.reports}
     try:
         vocabulary = json.loads((version / VOCABULARY).read_text(encoding="utf-8"))
         definitions = [(a, b) for a, b in json.loads((version / DEFINITIONS).read_text(encoding="utf-8"))]
     except (OSError, ValueError) as exc:
         raise StoreError(f"the index at {version} cannot be read ({type(exc).__name__}); {REBUILD}") from None
+    owners = unit_owners(offsets)
     return LoadedIndex(
-        version, manifest, table, faiss_index, embeddings, lexical, reports, vocabulary, definitions
+        version,
+        manifest,
+        table,
+        faiss_index,
+        embeddings,
+        offsets,
+        owners,
+        lexical,
+        reports,
+        vocabulary,
+        definitions,
     )
 
 

@@ -1,9 +1,11 @@
 """The dense side of the store: passage vectors and the FAISS index over them.
 
-``embeddings.npy`` (float16, one row per passage, memory-mapped) keeps every vector so an
-update can reuse unchanged reports' vectors and filters can score a subset exactly;
-``vectors.faiss`` is the search structure. All vectors are unit length, so inner product is
-cosine similarity.
+A passage has several vectors ("units": the passage in context, then each sentence; see
+:func:`assistant.passages.dense_units`). ``embeddings.npy`` (float16, memory-mapped) holds
+every unit, grouped by passage; ``unit_offsets.npy`` says passage *i* owns rows
+``offsets[i]:offsets[i+1]``. They let an update reuse unchanged reports' vectors and let
+filters score a subset exactly; ``vectors.faiss`` is the search structure over the units.
+All vectors are unit length, so inner product is cosine similarity.
 
 Index type by passage count (overridable): exact ``flat`` search while it is fast enough,
 then approximate search, as measured in docs/BENCHMARKS.md.
@@ -19,6 +21,7 @@ import numpy as np
 from assistant.errors import SettingsError, StoreError
 
 EMBEDDINGS = "embeddings.npy"
+OFFSETS = "unit_offsets.npy"
 FAISS_FILE = "vectors.faiss"
 INDEX_TYPES = ("auto", "flat", "hnsw", "ivf")
 FLAT_MAX = 200_000
@@ -59,10 +62,12 @@ def build_faiss(vectors: np.ndarray, index_type: str) -> Any:
     return index
 
 
-def save_vectors(folder: Path, vectors: np.ndarray, index_type: str) -> None:
+def save_vectors(folder: Path, vectors: np.ndarray, offsets: np.ndarray, index_type: str) -> None:
+    """Write unit vectors, their per-passage offsets, and the FAISS index over them."""
     import faiss
 
     np.save(folder / EMBEDDINGS, vectors.astype(np.float16))
+    np.save(folder / OFFSETS, np.asarray(offsets, dtype=np.int64))
     faiss.write_index(
         build_faiss(np.ascontiguousarray(vectors, dtype=np.float32), index_type), str(folder / FAISS_FILE)
     )
@@ -72,6 +77,17 @@ def load_embeddings(folder: Path) -> np.ndarray:
     """The stored vectors, memory-mapped (float16)."""
     vectors: np.ndarray = np.load(folder / EMBEDDINGS, mmap_mode="r")
     return vectors
+
+
+def load_offsets(folder: Path) -> np.ndarray:
+    """Per-passage start rows into the unit vectors (``passages + 1`` entries)."""
+    offsets: np.ndarray = np.load(folder / OFFSETS)
+    return offsets
+
+
+def unit_owners(offsets: np.ndarray) -> np.ndarray:
+    """The passage row that owns each unit row."""
+    return np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
 
 
 def load_faiss(folder: Path, expected_count: int, expected_dim: int) -> Any:

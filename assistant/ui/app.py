@@ -1,19 +1,26 @@
-"""The Gradio chat: a thin shell over :class:`assistant.service.Assistant`.
+"""The Gradio chat: a thin shell over :class:`assistant.service.Assistant` and :class:`ChatLogic`.
 
-Offline and private by default: analytics off, no share link, bound to 127.0.0.1.
+Layout: the conversation, question box, filters and upload on the left; on the right the
+evidence cards for the latest answer and the briefing being built. Offline and private by
+default: analytics off, no share link, bound to 127.0.0.1, system fonts only.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: Gradio reads the handlers' annotations at run
+# time to find the ``gr.EventData`` parameter, and ``gr`` is only a local name.
 import os
 from collections.abc import Callable
 from typing import Any
 
 from assistant.answer import answer_dict
+from assistant.briefing import Briefing
 from assistant.errors import AssistantError
+from assistant.ingest import EXTENSIONS
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.ui.render import answer_markdown, escape_md
+from assistant.ui import style
+from assistant.ui.briefing_panel import build_briefing_panel
+from assistant.ui.cards import EMPTY
+from assistant.ui.session import ChatLogic, Latest, make_filters
 
 EXAMPLES = [
     "What is said about detective shortages?",
@@ -22,6 +29,12 @@ EXAMPLES = [
     "What must the force improve about serious and organised crime?",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+INTRO = (
+    "## Report assistant\n"
+    "Ask about the indexed inspection reports. Answers are **exact quotes** with citations; "
+    "a short follow-up such as *“and what did they recommend?”* continues the last topic. "
+    "Pin passages to build a briefing, then download it as Markdown or DOCX."
+)
 
 
 def _gradio() -> Any:
@@ -32,21 +45,17 @@ def _gradio() -> Any:
     return gr
 
 
-def build_app(assistant: Assistant) -> Any:
-    """The Blocks app: a chat whose replies are cited quotes, and an ``/ask`` JSON endpoint."""
-    gr = _gradio()
+def launch_options(gr: Any) -> dict[str, Any]:
+    """Look and scripts, passed to ``launch`` (where Gradio 6 takes them)."""
+    return {"theme": style.theme(gr), "css": style.CSS}
 
-    def respond(message: str, history: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
-        history = list(history or [])
-        try:
-            reply = answer_markdown(assistant.ask(message))
-        except AssistantError as exc:
-            reply = f"⚠️ {escape_md(str(exc))}"
-        history += [
-            {"role": "user", "content": escape_md(str(message))},
-            {"role": "assistant", "content": reply},
-        ]
-        return "", history
+
+def build_app(assistant: Assistant) -> Any:
+    """The Blocks app (see module docstring) and an ``/ask`` endpoint returning ``ask --json``'s object."""
+    gr = _gradio()
+    logic = ChatLogic(assistant)
+    choices = logic.filter_choices()
+    private = {"api_visibility": "private"}
 
     def ask(question: str, k: int = 5) -> dict[str, Any]:
         """Same JSON as `assistant ask --json`."""
@@ -55,19 +64,101 @@ def build_app(assistant: Assistant) -> Any:
         except AssistantError as exc:
             return {"question": str(question), "abstained": True, "passages": [], "error": str(exc)}
 
-    with gr.Blocks(title="Report assistant", analytics_enabled=False) as demo:
-        gr.Markdown(
-            "## Report assistant\nAsk about the indexed inspection reports. Every answer is an exact quote."
+    with gr.Blocks(title="Report assistant", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
+        latest = gr.State(None)
+        briefing = gr.State(Briefing())
+        version = gr.State(0)
+        gr.Markdown(INTRO, elem_id="intro")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=5, min_width=320):
+                chatbot = gr.Chatbot(
+                    label="Conversation",
+                    height=420,
+                    elem_id="chat",
+                    feedback_options=None,
+                    buttons=["copy"],
+                    placeholder="Ask a question below, e.g. “What is said about detective shortages?”",
+                )
+                with gr.Row(equal_height=True):
+                    box = gr.Textbox(
+                        placeholder="Ask a question and press Enter",
+                        label="Your question",
+                        show_label=False,
+                        autofocus=True,
+                        elem_id="question",
+                        max_length=1000,
+                        scale=5,
+                        min_width=200,
+                    )
+                    ask_button = gr.Button("Ask", variant="primary", scale=1, min_width=70, elem_id="ask")
+                new_topic = gr.Button("New conversation", size="sm", elem_id="new-conversation")
+                gr.Examples(EXAMPLES, inputs=box, label="Examples")
+                with gr.Accordion("Filters (applied to your next question)", open=False, elem_id="filters"):
+                    report_f = gr.Dropdown(
+                        choices.report, multiselect=True, label="Report", elem_id="f-report"
+                    )
+                    force_f = gr.Dropdown(choices.force, multiselect=True, label="Force", elem_id="f-force")
+                    year_f = gr.Dropdown(choices.year, multiselect=True, label="Year", elem_id="f-year")
+                    section_f = gr.Dropdown(
+                        choices.section, multiselect=True, label="Section", elem_id="f-section"
+                    )
+                    grade_f = gr.Dropdown(choices.grade, multiselect=True, label="Grade", elem_id="f-grade")
+                    clear_f = gr.Button("Clear filters", size="sm")
+                with gr.Accordion("Add a report", open=False, elem_id="add-report"):
+                    upload = gr.File(
+                        label=f"Report file ({', '.join(sorted(EXTENSIONS))})",
+                        file_types=sorted(EXTENSIONS),
+                        elem_id="upload",
+                    )
+                    upload_status = gr.Markdown(elem_id="upload-status")
+            with gr.Column(scale=6, min_width=320), gr.Tabs():
+                with gr.Tab("Evidence", id="evidence"):
+                    cards = gr.HTML(EMPTY, elem_id="cards", js_on_load=style.CARDS_JS)
+                with gr.Tab("Briefing", id="briefing"):
+                    then_refresh = build_briefing_panel(gr, logic, briefing, version)
+        filters = [report_f, force_f, year_f, section_f, grade_f]
+
+        def respond(
+            message: str, history: list[dict[str, Any]], last: Latest | None, b: Briefing, *values: Any
+        ) -> tuple[str, list[dict[str, Any]], Latest | None, str]:
+            history, new, html = logic.ask(message, history, last, make_filters(*values), b)
+            return "", history, new, html
+
+        for trigger in (box.submit, ask_button.click):
+            trigger(
+                respond, [box, chatbot, latest, briefing, *filters], [box, chatbot, latest, cards], **private
+            ).then(None, js=style.FOCUS_QUESTION_JS, **private)
+
+        def pin(
+            last: Latest | None,
+            b: Briefing,
+            v: int,
+            evt: gr.EventData,  # type: ignore[name-defined]  # gr is a local module here
+        ) -> tuple[Briefing, int, str]:
+            data = getattr(evt, "_data", None) or {}
+            if data.get("action") != "pin":
+                return b, v, logic.cards(last, b)
+            new = logic.toggle_pin(last, b, str(data.get("id", "")))
+            return new, v + 1, logic.cards(last, new)
+
+        then_refresh(cards.click(pin, [latest, briefing, version], [briefing, version, cards], **private))
+
+        def reset() -> tuple[list[Any], None, str]:
+            return [], None, EMPTY
+
+        new_topic.click(reset, None, [chatbot, latest, cards], **private).then(
+            None, js=style.FOCUS_QUESTION_JS, **private
         )
-        chatbot = gr.Chatbot(label="Conversation", height=520, sanitize_html=True)
-        box = gr.Textbox(
-            placeholder="Ask a question, e.g. what is said about detective shortages?",
-            show_label=False,
-            autofocus=True,
-            elem_id="question",
+        clear_f.click(lambda: [[] for _ in filters], None, filters, **private)
+
+        def refresh_choices() -> list[Any]:
+            c = logic.filter_choices()
+            return [gr.Dropdown(choices=x) for x in (c.report, c.force, c.year, c.section, c.grade)]
+
+        upload.upload(logic.upload, [upload], [upload_status], **private).then(
+            refresh_choices, None, filters, **private
         )
-        gr.Examples(EXAMPLES, inputs=box)
-        box.submit(respond, [box, chatbot], [box, chatbot], api_visibility="private")
+        demo.load(refresh_choices, None, filters, **private)
         gr.api(ask, api_name="ask")
     return demo
 
@@ -89,5 +180,6 @@ def serve(settings: Settings, log: Callable[[str], None] = print, block: bool = 
         prevent_thread_lock=not block,
         max_file_size=f"{settings.max_upload_mb}mb",
         quiet=True,
+        **launch_options(_gradio()),
     )
     return demo

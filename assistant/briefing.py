@@ -1,0 +1,216 @@
+"""A briefing note built from pinned passages, and its Markdown and DOCX exports (no UI here).
+
+A :class:`Briefing` is an ordered list of :class:`Pin` s. Each pin is one passage -- quoted
+exactly, never edited -- under a topic heading the user may change, with an optional note of
+the user's own. Pins that follow each other under the same heading form one topic section.
+Exports quote every passage verbatim, follow each quote with its full citation and the number
+of its source, and end with the list of sources (one entry per report, in order of first use).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from assistant.records import Passage, ReportMeta
+
+DEFAULT_TITLE = "Briefing note"
+UNTITLED_TOPIC = "Untitled topic"
+PROVENANCE = (
+    "Quotations are exact extracts from the reports listed under Sources; "
+    "headings and notes are the author's own."
+)
+
+
+@dataclass(frozen=True)
+class Pin:
+    """One pinned passage under a topic heading, with the user's optional note."""
+
+    passage: Passage
+    heading: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """Pinned passages in the user's order. Every change returns a new briefing."""
+
+    title: str = DEFAULT_TITLE
+    pins: tuple[Pin, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.pins)
+
+    def has(self, passage_id: str) -> bool:
+        return any(p.passage.id == passage_id for p in self.pins)
+
+    def _at(self, passage_id: str) -> int:
+        for i, p in enumerate(self.pins):
+            if p.passage.id == passage_id:
+                return i
+        return -1
+
+    def pin(self, passage: Passage, heading: str) -> Briefing:
+        """Append ``passage`` under ``heading``; pinning a passage twice keeps the first pin."""
+        if self.has(passage.id):
+            return self
+        return replace(self, pins=(*self.pins, Pin(passage, clean_line(heading) or UNTITLED_TOPIC)))
+
+    def unpin(self, passage_id: str) -> Briefing:
+        return replace(self, pins=tuple(p for p in self.pins if p.passage.id != passage_id))
+
+    def move(self, passage_id: str, offset: int) -> Briefing:
+        """Move a pin ``offset`` places (negative: up), stopping at either end."""
+        i = self._at(passage_id)
+        if i < 0:
+            return self
+        j = min(max(i + offset, 0), len(self.pins) - 1)
+        pins = list(self.pins)
+        pins.insert(j, pins.pop(i))
+        return replace(self, pins=tuple(pins))
+
+    def set_heading(self, passage_id: str, heading: str) -> Briefing:
+        heading = clean_line(heading) or UNTITLED_TOPIC
+        return self._edit(passage_id, lambda p: replace(p, heading=heading))
+
+    def set_note(self, passage_id: str, note: str) -> Briefing:
+        return self._edit(passage_id, lambda p: replace(p, note=note.strip()))
+
+    def retitle(self, title: str) -> Briefing:
+        return replace(self, title=clean_line(title) or DEFAULT_TITLE)
+
+    def _edit(self, passage_id: str, change: Callable[[Pin], Pin]) -> Briefing:
+        return replace(self, pins=tuple(change(p) if p.passage.id == passage_id else p for p in self.pins))
+
+    def topics(self) -> list[tuple[str, list[Pin]]]:
+        """Runs of consecutive pins sharing a heading, in order."""
+        groups: list[tuple[str, list[Pin]]] = []
+        for pin in self.pins:
+            if groups and groups[-1][0] == pin.heading:
+                groups[-1][1].append(pin)
+            else:
+                groups.append((pin.heading, [pin]))
+        return groups
+
+    def sources(self, reports: Mapping[str, ReportMeta]) -> list[ReportMeta]:
+        """One entry per cited report, in order of first citation (unknown reports by title only)."""
+        seen: dict[str, ReportMeta] = {}
+        for pin in self.pins:
+            p = pin.passage
+            if p.report_id not in seen:
+                seen[p.report_id] = reports.get(p.report_id) or ReportMeta(
+                    id=p.report_id, title=p.report_title
+                )
+        return list(seen.values())
+
+
+def clean_line(text: str) -> str:
+    """One line of user text: whitespace runs (newlines included) become single spaces."""
+    return " ".join(text.split())
+
+
+def source_entry(meta: ReportMeta) -> str:
+    """``Title. Force, year. Publisher, inspection. Updated 2018-03-22. URL`` (parts that are known)."""
+    parts = [meta.title]
+    who = ", ".join(str(x) for x in (meta.force, meta.year) if x)
+    what = ", ".join(x for x in (meta.publisher, meta.inspection) if x)
+    when = (
+        f"Updated {meta.updated}"
+        if meta.updated
+        else (f"Published {meta.published}" if meta.published else "")
+    )
+    parts += [x for x in (who, what, when) if x]
+    text = ". ".join(x.rstrip(".") for x in parts) + "."
+    return f"{text} {meta.source_url}" if meta.source_url else text
+
+
+def full_citation(passage: Passage, meta: ReportMeta | None = None) -> str:
+    """The citation people paste: report › headings › ¶, bullet, page, then the report's URL if known."""
+    cite = str(passage.citation)
+    return f"{cite} ({meta.source_url})" if meta is not None and meta.source_url else cite
+
+
+def context_line(passage: Passage) -> str | None:
+    """For a bullet, the sentence that introduced its list, which the quote alone would lose."""
+    return f"From a list introduced by: “{passage.lead_in}”" if passage.lead_in else None
+
+
+_MD_ACTIVE = re.compile(r"([\\`*_\[\]<>#|~&])")
+
+
+def md_literal(text: str) -> str:
+    """Markdown that renders as exactly ``text``: characters that could format or link are escaped."""
+    return _MD_ACTIVE.sub(r"\\\1", clean_line(text))
+
+
+def to_markdown(briefing: Briefing, reports: Mapping[str, ReportMeta]) -> str:
+    """The briefing as Markdown: title, topics with quotes and citations, then sources."""
+    sources = briefing.sources(reports)
+    number = {m.id: i for i, m in enumerate(sources, start=1)}
+    out = [f"# {md_literal(briefing.title)}", "", f"_{PROVENANCE}_", ""]
+    for heading, pins in briefing.topics():
+        out += [f"## {md_literal(heading)}", ""]
+        for pin in pins:
+            p = pin.passage
+            meta = reports.get(p.report_id)
+            if context := context_line(p):
+                out += [f"_{md_literal(context)}_", ""]
+            out += [f"> {md_literal(p.text)}", ""]
+            out += [f"— {md_literal(full_citation(p, meta))} \\[{number[p.report_id]}\\]", ""]
+            if pin.note:
+                out += [f"**Note:** {md_literal(pin.note)}", ""]
+    out += ["## Sources", ""]
+    out += [f"{i}. {md_literal(source_entry(m))}" for i, m in enumerate(sources, start=1)]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def to_docx(briefing: Briefing, reports: Mapping[str, ReportMeta]) -> bytes:
+    """The briefing as a Word document (python-docx): same content and order as the Markdown."""
+    import docx
+    from docx.shared import Pt
+
+    doc = docx.Document()
+    doc.core_properties.title = briefing.title
+    doc.add_heading(briefing.title, level=0)
+    doc.add_paragraph(PROVENANCE).runs[0].italic = True
+    sources = briefing.sources(reports)
+    number = {m.id: i for i, m in enumerate(sources, start=1)}
+    for heading, pins in briefing.topics():
+        doc.add_heading(heading, level=1)
+        for pin in pins:
+            p = pin.passage
+            if context := context_line(p):
+                doc.add_paragraph(context).runs[0].italic = True
+            doc.add_paragraph(p.text, style="Quote")
+            cite = doc.add_paragraph()
+            run = cite.add_run(f"— {full_citation(p, reports.get(p.report_id))} [{number[p.report_id]}]")
+            run.font.size = Pt(9)
+            if pin.note:
+                note = doc.add_paragraph()
+                note.add_run("Note: ").bold = True
+                note.add_run(pin.note)
+    doc.add_heading("Sources", level=1)
+    for meta in sources:
+        doc.add_paragraph(source_entry(meta), style="List Number")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def file_stem(title: str) -> str:
+    """A safe file name stem from the title: ``"Briefing note: Met"`` -> ``briefing-note-met``."""
+    stem = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-")
+    return stem or "briefing"
+
+
+def write_exports(briefing: Briefing, reports: Mapping[str, ReportMeta], folder: Path) -> tuple[Path, Path]:
+    """Write ``<title>.md`` and ``<title>.docx`` into ``folder``; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = file_stem(briefing.title)
+    md, dx = folder / f"{stem}.md", folder / f"{stem}.docx"
+    md.write_text(to_markdown(briefing, reports), encoding="utf-8")
+    dx.write_bytes(to_docx(briefing, reports))
+    return md, dx

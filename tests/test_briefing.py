@@ -1,0 +1,181 @@
+"""The briefing model and its exports: exact quotes, full citations, sources, the user's order."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import docx
+import pytest
+
+from assistant.briefing import (
+    DEFAULT_TITLE,
+    UNTITLED_TOPIC,
+    Briefing,
+    file_stem,
+    full_citation,
+    md_literal,
+    source_entry,
+    to_docx,
+    to_markdown,
+    write_exports,
+)
+from assistant.records import Passage, ReportMeta
+
+MET = ReportMeta(
+    id="met",
+    title="Metropolitan PEEL 2017 — Effectiveness",
+    force="Metropolitan Police Service",
+    year=2017,
+    inspection="PEEL effectiveness",
+    publisher="HMICFRS",
+    updated="2018-03-22",
+    source_url="https://example.org/met",
+)
+OTHER = ReportMeta(id="kent", title="Kent PEEL 2018")
+REPORTS = {m.id: m for m in (MET, OTHER)}
+
+
+def passage(pid: str, text: str, report: ReportMeta = MET, **kw: object) -> Passage:
+    fields: dict[str, object] = {
+        "id": pid,
+        "report_id": report.id,
+        "report_title": report.title,
+        "section_path": ("How effective is the force at investigating crime?",),
+        "grade": "Requires improvement",
+        "paragraph": 2,
+        "bullet": None,
+        "start": 0,
+        "end": len(text),
+        "text": text,
+    }
+    fields.update(kw)
+    return Passage(**fields)  # type: ignore[arg-type]
+
+
+A = passage(
+    "a",
+    "detective shortages affect the quality of investigations; and",
+    bullet=3,
+    lead_in="Weaknesses include:",
+)
+B = passage(
+    "b", "The force should continue to seek to increase the number of qualified detectives.", paragraph=5
+)
+C = passage("c", "Kent is good at <script>alert(1)</script> [links](http://x.example) *stars*.", OTHER)
+
+
+def built() -> Briefing:
+    return Briefing().pin(A, "Detective shortages").pin(B, "Detective shortages").pin(C, "Kent")
+
+
+def test_pin_appends_once_in_order() -> None:
+    b = built()
+    assert [p.passage.id for p in b.pins] == ["a", "b", "c"]
+    assert b.pin(A, "Elsewhere") is b
+    assert b.has("a") and not b.has("z")
+    assert len(b.unpin("b")) == 2
+
+
+def test_move_reorders_and_stops_at_the_ends() -> None:
+    b = built()
+    assert [p.passage.id for p in b.move("c", -1).pins] == ["a", "c", "b"]
+    assert [p.passage.id for p in b.move("c", -5).pins] == ["c", "a", "b"]
+    assert [p.passage.id for p in b.move("a", 9).pins] == ["b", "c", "a"]
+    assert b.move("missing", 1) == b
+
+
+def test_edits_change_only_their_pin_and_never_the_quote() -> None:
+    b = built().set_heading("b", "  Recommendations\n").set_note("b", " check with HR ")
+    assert [p.heading for p in b.pins] == ["Detective shortages", "Recommendations", "Kent"]
+    assert b.pins[1].note == "check with HR"
+    assert b.pins[1].passage == B
+    assert b.set_heading("a", "   ").pins[0].heading == UNTITLED_TOPIC
+    assert b.retitle("").title == DEFAULT_TITLE
+
+
+def test_topics_group_consecutive_pins_with_the_same_heading() -> None:
+    b = built()
+    assert [(h, [p.passage.id for p in ps]) for h, ps in b.topics()] == [
+        ("Detective shortages", ["a", "b"]),
+        ("Kent", ["c"]),
+    ]
+    moved = b.move("c", -1)
+    assert [h for h, _ in moved.topics()] == ["Detective shortages", "Kent", "Detective shortages"]
+
+
+def test_sources_one_per_report_in_order_of_first_use() -> None:
+    b = built().move("c", -2)
+    assert [m.id for m in b.sources(REPORTS)] == ["kent", "met"]
+    unknown = Briefing().pin(passage("x", "text", ReportMeta(id="gone", title="Gone report")), "T")
+    assert unknown.sources({})[0].title == "Gone report"
+
+
+def test_source_entry_and_full_citation() -> None:
+    assert source_entry(MET) == (
+        "Metropolitan PEEL 2017 — Effectiveness. Metropolitan Police Service, 2017. "
+        "HMICFRS, PEEL effectiveness. Updated 2018-03-22. https://example.org/met"
+    )
+    assert source_entry(OTHER) == "Kent PEEL 2018."
+    assert full_citation(A, MET) == (
+        "Metropolitan PEEL 2017 — Effectiveness › How effective is the force at investigating crime? "
+        "› ¶2, bullet 3 (https://example.org/met)"
+    )
+    assert full_citation(C, OTHER) == str(C.citation)
+
+
+def unescape_md(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def test_markdown_quotes_exactly_with_citation_after_each_and_sources_last() -> None:
+    md = to_markdown(built().set_note("c", "my note"), REPORTS)
+    lines = md.splitlines()
+    assert lines[0] == "# Briefing note"
+    quotes = [unescape_md(line[2:]) for line in lines if line.startswith("> ")]
+    assert quotes == [A.text, B.text, C.text]
+    for p, meta, n in ((A, MET, 1), (B, MET, 1), (C, OTHER, 2)):
+        quote_at = next(
+            i for i, line in enumerate(lines) if line.startswith("> ") and unescape_md(line[2:]) == p.text
+        )
+        assert unescape_md(lines[quote_at + 2]) == f"— {full_citation(p, meta)} [{n}]"
+    assert "_From a list introduced by: “Weaknesses include:”_" in md
+    assert lines.index("## Detective shortages") < lines.index("## Kent") < lines.index("## Sources")
+    assert unescape_md(lines[-2]) == f"1. {source_entry(MET)}"
+    assert unescape_md(lines[-1]) == f"2. {source_entry(OTHER)}"
+    assert "**Note:** my note" in md
+
+
+def test_markdown_neutralises_html_and_links_in_report_text() -> None:
+    md = to_markdown(Briefing().pin(C, "[x](http://evil.example)"), REPORTS)
+    assert "<script>" not in md and "](" not in md.replace("\\](", "")
+    assert "\\<script\\>" in md
+    assert md_literal("a_b *c* [d](e)") == "a\\_b \\*c\\* \\[d\\](e)"
+
+
+def test_docx_has_the_same_quotes_citations_headings_and_sources() -> None:
+    b = built().set_note("a", "note on A").retitle("Met detectives")
+    doc = docx.Document(io.BytesIO(to_docx(b, REPORTS)))
+    paras = [(p.style.name, p.text) for p in doc.paragraphs]
+    assert paras[0] == ("Title", "Met detectives")
+    assert [t for s, t in paras if s == "Quote"] == [A.text, B.text, C.text]
+    assert [t for s, t in paras if s == "Heading 1"] == ["Detective shortages", "Kent", "Sources"]
+    texts = [t for _, t in paras]
+    assert texts[texts.index(A.text) + 1] == f"— {full_citation(A, MET)} [1]"
+    assert texts[texts.index(C.text) + 1] == f"— {full_citation(C, OTHER)} [2]"
+    assert "Note: note on A" in texts
+    assert [t for s, t in paras if s == "List Number"] == [source_entry(MET), source_entry(OTHER)]
+    assert doc.core_properties.title == "Met detectives"
+
+
+def test_write_exports_names_files_after_the_title(tmp_path: Path) -> None:
+    md, dx = write_exports(built().retitle("Briefing: Met / detectives!"), REPORTS, tmp_path / "out")
+    assert md.name == "briefing-met-detectives.md" and dx.name == "briefing-met-detectives.docx"
+    assert md.read_text(encoding="utf-8").startswith("# Briefing: Met / detectives!")
+    assert dx.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize(("title", "stem"), [("", "briefing"), ("???", "briefing"), ("Note 1", "note-1")])
+def test_file_stem(title: str, stem: str) -> None:
+    assert file_stem(title) == stem

@@ -1,0 +1,152 @@
+"""Cards and chat replies (pure): escaped report text, marked support and terms, extractive summary."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from assistant.answer import ABSTAIN_MESSAGE
+from assistant.conversation import interpret
+from assistant.records import Answer, Hit, Passage, ReportMeta
+from assistant.retrieval.filters import Filters
+from assistant.ui.cards import EMPTY, card_html, cards_html, esc, marked_text, pin_html, query_terms
+from assistant.ui.render import SUMMARY_MAX_CHARS, escape_md, reply_markdown, summary_sentences
+
+META = ReportMeta(id="met", title="Met PEEL 2017", force="Metropolitan Police Service", year=2017)
+TEXT = "Recruitment is slow. Detective shortages affect the quality of investigations. Other news."
+
+
+def hit(rank: int, text: str = TEXT, support: tuple[int, int] | None = (21, 78), **kw: object) -> Hit:
+    fields: dict[str, object] = {
+        "id": f"p{rank}",
+        "report_id": "met",
+        "report_title": "Met PEEL 2017",
+        "section_path": ("How effective is the force at investigating crime?", "Areas for improvement"),
+        "grade": "Requires improvement",
+        "paragraph": 2,
+        "bullet": 3,
+        "start": 0,
+        "end": len(text),
+        "text": text,
+        "page": 14,
+    }
+    fields.update(kw)
+    return Hit(Passage(**fields), score=0.5 / rank, rank=rank, support=support)  # type: ignore[arg-type]
+
+
+def answer(*hits: Hit, **kw: object) -> Answer:
+    base = Answer(question="detective shortages", hits=hits, query="detective shortages (investigator)")
+    return replace(base, **kw)  # type: ignore[arg-type]
+
+
+def visible_text(html: str) -> str:
+    import html as h
+
+    return h.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_support_sentence_is_highlighted_and_terms_marked() -> None:
+    out = marked_text(TEXT, (21, 78), {"detect", "shortag"})
+    assert '<mark class="support" title="Best-supporting sentence">' in out
+    marked = re.search(r"<mark[^>]*>(.*)</mark>", out)
+    assert marked and visible_text(marked.group(1)) == TEXT[21:78]
+    assert re.findall(r'<b class="term">([^<]*)</b>', out) == ["Detective", "shortages"]
+    assert visible_text(out) == TEXT
+
+
+def test_no_support_means_no_highlight() -> None:
+    assert "<mark" not in marked_text(TEXT, None, {"detect"})
+    assert "<mark" not in marked_text(TEXT, (50, 10), set())
+
+
+def test_query_terms_include_glossary_expansions_and_corrections() -> None:
+    terms = query_terms(answer(expansions=("CID",), corrections={"detectve": "detective"}))
+    assert {"detect", "shortag", "investig", "cid"} <= terms
+    assert "said" not in query_terms(answer(query="what is said about PNC"))
+
+
+HOSTILE = 'See <script>window.pwned=1</script> and [click](http://evil.example) ${alert(1)} {{value}} "q"'
+
+
+def test_report_text_is_escaped_everywhere_on_the_card() -> None:
+    h = hit(1, HOSTILE, None, section_path=("<img src=x onerror=alert(1)>",), lead_in="<b>lead</b>")
+    card = card_html(h, {"click", "valu"}, META, pinned=False)
+    assert "<script>" not in card and "<img" not in card and "<b>lead" not in card
+    assert "&lt;script&gt;" in card and "&#36;&#123;alert(1)&#125;" in card
+    assert "<a " not in card
+    assert HOSTILE in visible_text(card)
+
+
+def test_card_shows_source_grade_location_score_and_actions() -> None:
+    card = card_html(hit(2), set(), META, pinned=True)
+    text = visible_text(card)
+    for part in (
+        "[2]",
+        "Met PEEL 2017",
+        "Metropolitan Police Service · 2017",
+        "Areas for improvement",
+        "Requires improvement",
+        "¶2 · bullet 3 · p. 14",
+        "score 0.250",
+        "Pinned ✓",
+        "Copy citation",
+    ):
+        assert part in text, part
+    assert 'class="grade grade-requires-improvement"' in card
+    assert 'data-action="pin" data-id="p2" aria-pressed="true"' in card
+    assert 'data-citation="Met PEEL 2017 › How effective' in card
+
+
+def test_cards_for_an_abstention_warn_first_and_still_show_the_nearest_passages() -> None:
+    html = cards_html(answer(hit(1), hit(2), abstained=True), {"met": META})
+    assert html.index(ABSTAIN_MESSAGE) < html.index('class="card"')
+    assert html.count('<article class="card"') == 2
+    assert cards_html(None, {}) == EMPTY
+
+
+def test_summary_takes_support_sentences_of_the_top_hits_verbatim() -> None:
+    other = "The force should increase the number of qualified detectives."
+    a = answer(hit(1), hit(2, other, (0, len(other))), hit(3, TEXT, None), hit(4))
+    assert summary_sentences(a) == [(1, TEXT[21:78]), (2, other)]
+    for n, sentence in summary_sentences(a):
+        assert sentence in a.hits[n - 1].passage.text
+
+
+def test_summary_drops_repeats_stays_one_line_and_is_empty_on_abstention() -> None:
+    assert summary_sentences(answer(hit(1), hit(2), hit(3))) == [(1, TEXT[21:78])]
+    long = "word " * (SUMMARY_MAX_CHARS // 5) + "end."
+    s = summary_sentences(answer(hit(1, long, (0, len(long))), hit(2)))
+    assert len(s) == 1
+    assert summary_sentences(answer(hit(1), abstained=True)) == []
+
+
+def test_reply_cites_card_numbers_and_explains_how_the_question_was_read() -> None:
+    first = interpret("what is said about detective shortages", None)
+    follow = interpret("and what did they recommend?", first)
+    reply = reply_markdown(
+        follow,
+        answer(hit(1), expansions=("investigator",), corrections={"detectve": "detective"}),
+        Filters(grade=("Good",)),
+    )
+    assert reply.startswith(
+        "**In brief:** “Detective shortages affect the quality of investigations\\.” \\[1\\]"
+    )
+    assert "Read as a follow-up: “and what did they recommend about detective shortages?”" in reply
+    assert "Also searched: investigator" in reply and "detectve → detective" in reply
+    assert "Filters: grade=Good" in reply
+
+
+def test_reply_to_an_abstention_says_so_plainly() -> None:
+    reply = reply_markdown(interpret("banana bread", None), answer(hit(1), abstained=True))
+    assert reply.startswith(f"**{ABSTAIN_MESSAGE}**")
+    assert "In brief" not in reply
+
+
+def test_escape_md_neutralises_markdown_and_html() -> None:
+    assert escape_md("[x](http://e) <b>") == "\\[x\\]\\(http://e\\) &lt;b&gt;"
+
+
+def test_pin_html_escapes() -> None:
+    out = pin_html(1, "<i>x</i>", "A › B", "<b>")
+    assert "<i>" not in out and "&lt;i&gt;x&lt;/i&gt;" in out and "&lt;b&gt;" in out
+    assert esc("{$}") == "&#123;&#36;&#125;"

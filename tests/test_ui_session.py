@@ -1,0 +1,110 @@
+"""The chat's behaviour without a browser: asking, follow-ups, filters, pins, exports, uploads."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import pytest
+
+from assistant.briefing import Briefing
+from assistant.retrieval.filters import Filters
+from assistant.service import Assistant
+from assistant.settings import Settings
+from assistant.ui.cards import EMPTY
+from assistant.ui.session import ChatLogic, make_filters
+from tests.fakes import FakeEmbedder
+
+
+@pytest.fixture
+def logic(settings: Settings, fake: FakeEmbedder, tmp_path: Path) -> ChatLogic:
+    assistant = Assistant.open(
+        settings, query_embedder=fake, build_embedder=fake, progress=False, log=lambda _m: None
+    )
+    return ChatLogic(assistant, tmp_path / "exports")
+
+
+def test_ask_adds_both_messages_escaped_and_renders_cards(logic: ChatLogic) -> None:
+    history, latest, html = logic.ask("detective shortages <b>now</b>", [], None, Filters(), Briefing())
+    assert history[0] == {"role": "user", "content": "detective shortages &lt;b&gt;now&lt;/b&gt;"}
+    assert history[1]["role"] == "assistant"
+    assert latest is not None and latest.answer.hits
+    assert html.count('<article class="card"') == len(latest.answer.hits)
+    assert "<b>now</b>" not in html
+
+
+def test_a_short_follow_up_is_asked_with_the_previous_topic(logic: ChatLogic) -> None:
+    history, first, _ = logic.ask("what is said about detective shortages", [], None, Filters(), Briefing())
+    history, second, _ = logic.ask("and what did they recommend?", history, first, Filters(), Briefing())
+    assert second is not None and second.turn.carried
+    assert second.answer.question == "and what did they recommend about detective shortages?"
+    assert "Read as a follow-up" in history[-1]["content"]
+    assert second.heading == "Detective shortages"
+
+
+def test_filters_apply_to_the_question(logic: ChatLogic) -> None:
+    _, latest, _ = logic.ask("detectives", [], None, make_filters(report=["no such report"]), Briefing())
+    assert latest is not None and latest.answer.hits == ()
+    _, latest, _ = logic.ask("detectives", [], None, make_filters(year=["2017"]), Briefing())
+    assert latest is not None and latest.answer.hits
+
+
+def test_an_empty_question_changes_nothing_and_an_error_is_shown_not_raised(logic: ChatLogic) -> None:
+    assert logic.ask("   ", [], None, Filters(), Briefing()) == ([], None, EMPTY)
+    history, latest, _ = logic.ask("\x00\x01", [], None, Filters(), Briefing())
+    assert latest is None and history[-1]["content"].startswith("⚠️ the question is empty")
+
+
+def test_pin_toggles_and_ignores_unknown_passages(logic: ChatLogic) -> None:
+    _, latest, _ = logic.ask("detective shortages", [], None, Filters(), Briefing())
+    assert latest is not None
+    first = latest.answer.hits[0].passage.id
+    b = logic.toggle_pin(latest, Briefing(), first)
+    assert [p.passage.id for p in b.pins] == [first] and b.pins[0].heading == "Detective shortages"
+    assert 'aria-pressed="true"' in logic.cards(latest, b)
+    assert logic.toggle_pin(latest, b, "not-a-passage") == b
+    assert len(logic.toggle_pin(latest, b, first)) == 0
+    assert logic.toggle_pin(None, Briefing(), first) == Briefing()
+
+
+def test_export_writes_markdown_and_docx_of_the_pins(logic: ChatLogic) -> None:
+    assert logic.export(Briefing()) == (None, None)
+    _, latest, _ = logic.ask("detective shortages", [], None, Filters(), Briefing())
+    assert latest is not None
+    b = Briefing()
+    for h in latest.answer.hits[:2]:
+        b = logic.toggle_pin(latest, b, h.passage.id)
+    md, dx = logic.export(b)
+    assert md is not None and dx is not None
+    text = md.read_text(encoding="utf-8")
+    assert "https://www.justiceinspectorates.gov.uk/" in text
+    quotes = [p.text for p in docx.Document(str(dx)).paragraphs if p.style.name == "Quote"]
+    assert quotes == [h.passage.text for h in latest.answer.hits[:2]]
+
+
+def test_filter_choices_come_from_the_index(logic: ChatLogic) -> None:
+    c = logic.filter_choices()
+    assert c.report == ["Metropolitan PEEL 2017 — Effectiveness"]
+    assert c.force == ["Metropolitan Police Service"] and c.year == [2017]
+    assert "How effective is the force at investigating crime and reducing re-offending?" in c.section
+    assert c.grade[0] == "Outstanding"
+
+
+def test_upload_errors_are_clear_messages(logic: ChatLogic, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    assert logic.upload(str(empty)).startswith("⚠️ Not added:") and "is empty" in logic.upload(str(empty))
+    exe = tmp_path / "tool.exe"
+    exe.write_bytes(b"MZ\x00\x01")
+    message = re.sub(r"\\(.)", r"\1", logic.upload(str(exe)))
+    assert message.startswith("⚠️ Not added: tool.exe") and "supported" in message and ".txt" in message
+    assert logic.upload(None) == ""
+
+
+def test_the_app_builds_with_a_named_ask_endpoint(logic: ChatLogic) -> None:
+    from assistant.ui.app import build_app
+
+    demo = build_app(logic.assistant)
+    names = {fn.api_name for fn in demo.fns.values()}
+    assert "ask" in names

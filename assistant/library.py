@@ -46,7 +46,7 @@ def safe_name(filename: str) -> str:
     dots go (no hidden files); the stem is cut so the name has at most 120 characters.
     """
     name = unicodedata.normalize("NFC", filename.replace("\\", "/").split("/")[-1])
-    name = _UNSAFE.sub("-", name.replace("\x00", "")).strip("-. ")
+    name = re.sub(r"-{2,}", "-", _UNSAFE.sub("-", name.replace("\x00", ""))).strip("-. ")
     stem, dot, suffix = name.rpartition(".")
     if not dot or not stem or len(suffix) > 10:
         stem, suffix = name, ""

@@ -28,7 +28,7 @@ DROP_TAGS = (
 )  # fmt: skip
 DROP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert", "menu"}
 DROP_NAMES = re.compile(
-    r"(^|[-_ ])(cookie|consent|breadcrumbs?|share|sharing|social|skip-?link|skip|visually-hidden|sr-only"
+    r"(^|[-_ ])(cookie|consent|breadcrumbs?|share|sharing|skip-?link|skip-to-content|visually-hidden|sr-only"
     r"|screen-reader-text|print-link|back-to-top|feedback)([-_ ]|$)",
     re.IGNORECASE,
 )

@@ -74,20 +74,31 @@ def dense_units(p: Passage) -> list[str]:
     return [dense_text(p), *(sentences or [p.text])]
 
 
+def grade_line(p: Passage) -> str:
+    """ "Grade: Requires improvement" for a graded section's opening paragraph, else "".
+
+    The grade line sits just before ¶1 in the report and ¶1 states the judgement, so the
+    two are searched together; the grade is not part of the quoted text.
+    """
+    return f"Grade: {p.grade}" if p.grade and p.paragraph == 1 and p.bullet is None else ""
+
+
 def dense_text(p: Passage) -> str:
-    """What is embedded: headings and lead-in give the model the context a reader has.
+    """The passage in context, as a reader meets it: headings, grade line, lead-in, text.
 
     A bullet such as "detective shortages affect the quality of investigations" means more
     under "How effective is the force at investigating crime?" and "Weaknesses include:".
     """
-    parts = [*p.section_path, p.lead_in or "", p.text]
+    parts = [*p.section_path, grade_line(p), p.lead_in or "", p.text]
     return "\n".join(part for part in parts if part)
 
 
 def lexical_text(p: Passage) -> str:
-    """What BM25 indexes: the passage and its lead-in, not headings.
+    """What BM25 indexes: the passage's own words (and, for ¶1, its section's grade line).
 
-    Heading words repeat across every passage of a section, so they would add the same
-    score to all of them and drown the terms that tell passages apart.
+    Headings and lead-ins are left out: their words repeat across every passage under them,
+    so they would add the same score to all and drown the terms that tell passages apart.
+    The lead-in is searchable as a passage of its own, and the dense vectors carry context.
     """
-    return f"{p.lead_in}\n{p.text}" if p.lead_in else p.text
+    grade = grade_line(p)
+    return f"{grade}\n{p.text}" if grade else p.text

@@ -32,6 +32,8 @@ class Expansion:
 
     matched: tuple[str, ...] = ()
     added: tuple[str, ...] = ()
+    alternatives: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Each matched term with all its alternatives (including ones already in the question)."""
 
     def __bool__(self) -> bool:
         return bool(self.added)
@@ -71,6 +73,7 @@ class Glossary:
         text = normalise_phrase(question)
         matched: list[str] = []
         added: dict[str, str] = {}
+        alternatives: list[tuple[str, tuple[str, ...]]] = []
         covered = text
         for key in sorted(self._alternatives, key=len, reverse=True):
             plural = key[:-1] + "s "
@@ -78,11 +81,12 @@ class Glossary:
                 if form in covered:
                     covered = covered.replace(form, " # ")
                     matched.append(self._surface[key])
+                    alternatives.append((self._surface[key], tuple(self._alternatives[key].values())))
                     for alt_key, alt in self._alternatives[key].items():
                         if alt_key not in text:
                             added.setdefault(alt_key, alt)
                     break
-        return Expansion(tuple(matched), tuple(added.values()))
+        return Expansion(tuple(matched), tuple(added.values()), tuple(alternatives))
 
 
 def _initials_match(words: list[str], acronym: str) -> bool:

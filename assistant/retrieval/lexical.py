@@ -29,7 +29,7 @@ STOPWORDS = frozenset(
 QUESTION_WORDS = frozenset(
     """tell say says said describe explain mention mentions mentioned report reports anything
     please know find found get got make made give given show shows hmicfrs hmic inspectorate
-    inspectors inspector""".split()
+    inspectors inspector briefing highlight highlighted highlights comparing compare""".split()
 )
 """Words that frame a question rather than name its topic; ignored in queries only."""
 

@@ -96,6 +96,7 @@ def analyse(
         expansion = Expansion(
             tuple(dict.fromkeys(expansion.matched + extra.matched)),
             tuple(dict.fromkeys(expansion.added + extra.added)),
+            tuple(dict.fromkeys(expansion.alternatives + extra.alternatives)),
         )
     dense = repaired + (f" ({'; '.join(expansion.added)})" if expansion.added else "")
     terms: dict[str, float] = {}

@@ -18,7 +18,8 @@ MIN_LENGTH = 4
 
 
 @lru_cache(maxsize=1)
-def _dictionary() -> Any:
+def dictionary() -> Any:
+    """pyspellchecker's English dictionary (with word frequencies), loaded once."""
     from spellchecker import SpellChecker
 
     return SpellChecker(language="en", distance=1)
@@ -26,7 +27,7 @@ def _dictionary() -> Any:
 
 def is_english(word: str) -> bool:
     """Whether ``word`` is a correctly spelt English word (case-insensitive)."""
-    return word.lower() in _dictionary()
+    return word.lower() in dictionary()
 
 
 def max_edits(word: str) -> int:

@@ -32,7 +32,7 @@ from assistant.store.table import PassageTable, write_table
 from assistant.store.vectors import choose_index_type, load_embeddings, load_offsets, save_vectors
 from assistant.store.vocabulary import write_vocabulary
 
-EMBED_TEXT_VERSION = "2-context+sentences"
+EMBED_TEXT_VERSION = "3-context+grade+sentences"
 Log = Callable[[str], None]
 
 
@@ -42,7 +42,7 @@ def index_settings(settings: Settings) -> dict[str, Any]:
         "model": canonical_model_id(settings.model),
         "parser": PARSER_VERSION,
         "embed_text": EMBED_TEXT_VERSION,
-        "lexical": "bm25s-lucene-k1.2-b0.75-snowball-en-1",
+        "lexical": "bm25s-lucene-k1.2-b0.75-snowball-en-2-text+grade",
     }
 
 

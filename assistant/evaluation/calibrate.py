@@ -127,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     samples = collect(load_settings({}), args.questions)
     base = AbstainPolicy()
     tuned = tune(samples, base)
-    result = {
+    result: dict[str, Any] = {
         "tuned": {"w_match": tuned.w_match, "anchor": tuned.anchor, **rates(tuned, samples)},
         "current_default": {"w_match": base.w_match, "anchor": base.anchor, **rates(base, samples)},
         "cross_validated": cross_validate(samples, base, args.folds),

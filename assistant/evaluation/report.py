@@ -33,10 +33,17 @@ def summarise(rows: Sequence[Scored]) -> dict[str, Any]:
     """Overall and per-kind metrics, latency percentiles, and every question's outcome."""
     latencies = [r.latency_ms for r in rows]
     kinds = sorted({r.kind for r in rows})
+    stages = sorted({s for r in rows for s in r.stages_ms})
+    beyond = [r.latency_ms - r.stages_ms.get("encode", 0.0) - r.stages_ms.get("dense", 0.0) for r in rows]
     return {
         "overall": _retrieval(rows),
         "by_kind": {kind: _retrieval([r for r in rows if r.kind == kind]) for kind in kinds},
-        "latency_ms": {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95)},
+        "latency_ms": {
+            "p50": percentile(latencies, 50),
+            "p95": percentile(latencies, 95),
+            "stages_p50": {s: percentile([r.stages_ms.get(s, 0.0) for r in rows], 50) for s in stages},
+            "beyond_dense_p50": percentile(beyond, 50),
+        },
         "questions": [r.to_dict() for r in rows],
     }
 
@@ -63,6 +70,9 @@ def render_table(summary: dict[str, Any]) -> str:
         lines.append(f"{name:<16}{int(m['questions']):>4}{cells}")
     lat = summary["latency_ms"]
     lines.append(f"\nlatency per question: p50 {lat['p50']:.1f} ms, p95 {lat['p95']:.1f} ms")
+    stages = ", ".join(f"{name} {ms:.1f}" for name, ms in lat.get("stages_p50", {}).items())
+    lines.append(f"median per stage (ms): {stages}")
+    lines.append(f"median time beyond query encoding and dense search: {lat.get('beyond_dense_p50', 0):.1f} ms")
     missed = [q["id"] for q in summary["questions"] if q["in_scope"] and not any(q["rels"][:5])]
     wrong = [q["id"] for q in summary["questions"] if q["in_scope"] == q["abstained"]]
     lines.append(f"in-scope questions with nothing relevant in the top 5: {', '.join(missed) or 'none'}")

@@ -1,0 +1,87 @@
+"""The abstention rules, on an index of the real report built with the fake embedder."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from assistant.records import Hit, Passage
+from assistant.retrieval.abstain import (
+    AbstainPolicy,
+    Features,
+    bodies_in,
+    gives_figure,
+    rarity,
+    unknown_bodies,
+)
+from assistant.retrieval.glossary import packaged_glossary
+from assistant.retrieval.query import analyse
+from assistant.settings import Settings
+from assistant.store import ensure_index
+from assistant.store.load import LoadedIndex
+from tests.fakes import FakeEmbedder
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> LoadedIndex:
+    from tests.conftest import make_corpus, settings_for
+
+    base = tmp_path_factory.mktemp("abstain")
+    settings: Settings = settings_for(make_corpus(base / "corpus"), base / "index")
+    return ensure_index(settings, embedder=FakeEmbedder(), log=lambda _m: None, progress=False)
+
+
+def hit(text: str, cosine: float) -> Hit:
+    p = Passage("id", "r", "R", ("Q?",), None, 1, None, 0, len(text), text)
+    return Hit(p, 0.1, 1, {"dense": cosine})
+
+
+def decide(question: str, index: LoadedIndex, cosine: float = 0.6, texts: tuple[str, ...] = ("Some text.",)):  # type: ignore[no-untyped-def]
+    query = analyse(question, packaged_glossary().with_pairs(index.definitions), index.vocabulary)
+    return AbstainPolicy().decide(query, tuple(hit(t, cosine) for t in texts), index)
+
+
+def test_bodies_are_recognised_by_name_and_alias() -> None:
+    assert bodies_in("How was GMP graded?") == ["Greater Manchester Police"]
+    assert "Metropolitan Police Service" in bodies_in("what did the Met do")
+    assert bodies_in("How did the London Fire Brigade perform?") == ["fire and rescue service"]
+    assert bodies_in("what about custody") == []
+
+
+def test_questions_about_other_forces_abstain_unless_the_reports_discuss_them(index: LoadedIndex) -> None:
+    assert unknown_bodies("How was Greater Manchester Police graded in 2017?", index) == (
+        "Greater Manchester Police",
+    )
+    assert unknown_bodies("What grade did City of London Police get?", index) == ("City of London Police",)
+    # Named in the reports and not asked about its own performance: answerable.
+    assert unknown_bodies("What does the report say about the National Crime Agency?", index) == ()
+    # An indexed force is named too: the question is about it.
+    assert unknown_bodies("Does the Met work with the NCA?", index) == ()
+    verdict = decide("How was Kent Police graded?", index, cosine=0.9)
+    assert verdict.abstain and "Kent Police" in (verdict.reason or "")
+
+
+def test_figures_must_be_given_for_the_thing_counted() -> None:
+    assert not gives_figure("How many officers does the force employ?", ["officers in three pilot boroughs"])
+    assert gives_figure("How many boroughs took part?", ["officers in three pilot boroughs"])
+    assert gives_figure("What percentage of calls were answered?", ["85% of calls"])
+    assert not gives_figure("What percentage of calls were answered?", ["In 2017 calls rose."])
+
+
+def test_rarity_weighs_specific_words_over_common_ones() -> None:
+    assert rarity("cybercrime") > rarity("complaints") > rarity("help") == 0.0
+
+
+def test_topic_rule_abstains_on_unknown_topics_and_not_on_paraphrases(index: LoadedIndex) -> None:
+    assert decide("How does the Met handle cybercrime and misconduct complaints?", index, cosine=0.45).abstain
+    # Glossary and word families cover words the report does not use itself.
+    assert not decide("Do officers get backup with psychiatric cases?", index, cosine=0.65).abstain
+    assert not decide("detective shortages", index, cosine=0.6).abstain
+
+
+def test_risk_is_the_documented_line() -> None:
+    policy = AbstainPolicy(w_match=10.0, anchor=0.5)
+    assert policy.risk(Features(best_cosine=0.6, gap=2.0)) == pytest.approx(1.0)
+    assert policy.risk(Features(best_cosine=0.4, gap=0.0)) == pytest.approx(1.0)
+    assert replace(policy, enabled=False).decide is not None

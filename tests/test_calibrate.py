@@ -1,0 +1,34 @@
+"""Calibration helpers on synthetic features (pure)."""
+
+from __future__ import annotations
+
+from assistant.evaluation.calibrate import Sample, cross_validate, margin, predicted, rates, tune
+from assistant.retrieval.abstain import AbstainPolicy, Features
+
+
+def sample(i: int, in_scope: bool, cosine: float, gap: float) -> Sample:
+    return Sample(f"q{i}", in_scope, Features(best_cosine=cosine, gap=gap))
+
+
+SEPARABLE = [sample(i, True, 0.5 + 0.02 * i, 0.5 * (i % 3)) for i in range(12)] + [
+    sample(100 + i, False, 0.30 + 0.02 * i, 4.0 + i) for i in range(4)
+]
+
+
+def test_tuned_line_separates_separable_data_with_positive_margin() -> None:
+    policy = tune(SEPARABLE, AbstainPolicy())
+    assert rates(policy, SEPARABLE) == {"abstention": 1.0, "false_abstention": 0.0}
+    assert margin(policy, SEPARABLE) > 0
+
+
+def test_rules_one_and_two_decide_before_the_line() -> None:
+    policy = AbstainPolicy(w_match=0.0, anchor=0.0)
+    assert predicted(policy, Features(best_cosine=0.9, gap=-1.0, unknown_bodies=("Kent Police",)))
+    assert predicted(policy, Features(best_cosine=0.9, gap=-1.0, wants_number=True, has_number=False))
+    assert not predicted(policy, Features(best_cosine=0.9, gap=-1.0, wants_number=True, has_number=True))
+
+
+def test_cross_validation_reports_held_out_rates() -> None:
+    result = cross_validate(SEPARABLE, AbstainPolicy(), folds=2)
+    assert result["folds"] == 2
+    assert 0.0 <= result["false_abstention"] <= 1.0 and result["abstention"] == 1.0

@@ -129,7 +129,7 @@ def test_reply_cites_card_numbers_and_explains_how_the_question_was_read() -> No
         Filters(grade=("Good",)),
     )
     assert reply.startswith(
-        "**In brief:** “Detective shortages affect the quality of investigations\\.” \\[1\\]"
+        "**In brief:** “Detective shortages affect the quality of investigations.” \\[1\\]"
     )
     assert "Read as a follow-up: “and what did they recommend about detective shortages?”" in reply
     assert "Also searched: investigator" in reply and "detectve → detective" in reply
@@ -143,7 +143,8 @@ def test_reply_to_an_abstention_says_so_plainly() -> None:
 
 
 def test_escape_md_neutralises_markdown_and_html() -> None:
-    assert escape_md("[x](http://e) <b>") == "\\[x\\]\\(http://e\\) &lt;b&gt;"
+    assert escape_md("[x](e) <b> *a* `c` $m$") == "\\[x\\](e) &lt;b&gt; \\*a\\* \\`c\\` \\$m\\$"
+    assert escape_md("http://e.org www.f.org a@b.org") == "http\\://e.org www\\.f.org a\\@b.org"
 
 
 def test_pin_html_escapes() -> None:

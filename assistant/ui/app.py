@@ -12,13 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 from assistant.answer import answer_dict
-from assistant.briefing import Briefing
 from assistant.errors import AssistantError
 from assistant.ingest import EXTENSIONS
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.ui import style
-from assistant.ui.briefing_panel import build_briefing_panel
+from assistant.ui.briefing_panel import BriefingPanel
 from assistant.ui.cards import EMPTY
 from assistant.ui.session import ChatLogic, Latest, make_filters
 
@@ -66,8 +65,6 @@ def build_app(assistant: Assistant) -> Any:
 
     with gr.Blocks(title="Report assistant", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
         latest = gr.State(None)
-        briefing = gr.State(Briefing())
-        version = gr.State(0)
         gr.Markdown(INTRO, elem_id="intro")
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=320):
@@ -115,33 +112,38 @@ def build_app(assistant: Assistant) -> Any:
                 with gr.Tab("Evidence", id="evidence"):
                     cards = gr.HTML(EMPTY, elem_id="cards", js_on_load=style.CARDS_JS)
                 with gr.Tab("Briefing", id="briefing"):
-                    then_refresh = build_briefing_panel(gr, logic, briefing, version)
+                    panel = BriefingPanel(gr, logic, latest, cards)
         filters = [report_f, force_f, year_f, section_f, grade_f]
 
         def respond(
-            message: str, history: list[dict[str, Any]], last: Latest | None, b: Briefing, *values: Any
+            message: str,
+            history: list[dict[str, Any]],
+            last: Latest | None,
+            request: gr.Request,  # type: ignore[name-defined]
+            *values: Any,
         ) -> tuple[str, list[dict[str, Any]], Latest | None, str]:
+            _, b = logic.briefings.get(session(request))
             history, new, html = logic.ask(message, history, last, make_filters(*values), b)
             return "", history, new, html
 
         for trigger in (box.submit, ask_button.click):
-            trigger(
-                respond, [box, chatbot, latest, briefing, *filters], [box, chatbot, latest, cards], **private
-            ).then(None, js=style.FOCUS_QUESTION_JS, **private)
+            trigger(respond, [box, chatbot, latest, *filters], [box, chatbot, latest, cards], **private).then(
+                None, js=style.FOCUS_QUESTION_JS, **private
+            )
 
         def pin(
             last: Latest | None,
-            b: Briefing,
-            v: int,
-            evt: gr.EventData,  # type: ignore[name-defined]  # gr is a local module here
-        ) -> tuple[Briefing, int, str]:
+            evt: gr.EventData,  # type: ignore[name-defined]
+            request: gr.Request,  # type: ignore[name-defined]
+        ) -> list[Any]:
             data = getattr(evt, "_data", None) or {}
-            if data.get("action") != "pin":
-                return b, v, logic.cards(last, b)
-            new = logic.toggle_pin(last, b, str(data.get("id", "")))
-            return new, v + 1, logic.cards(last, new)
+            wanted = {str(x) for x in data.get("pinned", [])} if data.get("action") == "pins" else None
+            view = logic.briefings.update(
+                session(request), lambda b: b if wanted is None else logic.set_pins(last, b, wanted)
+            )
+            return [view, logic.cards(last, view[1]), *panel.values(view[1])]
 
-        then_refresh(cards.click(pin, [latest, briefing, version], [briefing, version, cards], **private))
+        cards.click(pin, [latest], [panel.view, cards, *panel.outputs], trigger_mode="always_last", **private)
 
         def reset() -> tuple[list[Any], None, str]:
             return [], None, EMPTY
@@ -159,8 +161,18 @@ def build_app(assistant: Assistant) -> Any:
             refresh_choices, None, filters, **private
         )
         demo.load(refresh_choices, None, filters, **private)
+
+        def forget(request: gr.Request) -> None:  # type: ignore[name-defined]
+            logic.briefings.drop(session(request))
+
+        demo.unload(forget)
         gr.api(ask, api_name="ask")
     return demo
+
+
+def session(request: Any) -> str:
+    """The browser session an event came from (its briefing's key)."""
+    return str(getattr(request, "session_hash", None) or "")
 
 
 def serve(settings: Settings, log: Callable[[str], None] = print, block: bool = True) -> Any:

@@ -1,14 +1,17 @@
 """The briefing tab: pinned passages with heading, note, move and remove controls, and the downloads."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: Gradio reads the handlers' annotations at run time
+# to pass ``gr.Request`` (whose session names the briefing), and ``gr`` is only a local name.
+from collections.abc import Callable
 from typing import Any
 
 from assistant.briefing import Briefing
 from assistant.ui.cards import pin_html
-from assistant.ui.session import ChatLogic
+from assistant.ui.session import ChatLogic, Latest
 
 EMPTY_HINT = "Nothing pinned yet: press **Pin to briefing** on an evidence card."
+View = tuple[int, Briefing]
+"""What the briefing list is drawn from: the store's revision and the briefing."""
 
 
 def status_line(briefing: Briefing) -> str:
@@ -19,40 +22,51 @@ def status_line(briefing: Briefing) -> str:
     return f"{passages} under **{topics}** topic heading{'s' if topics != 1 else ''}."
 
 
-def build_briefing_panel(gr: Any, logic: ChatLogic, briefing: Any, version: Any) -> Any:
-    """Lay out the panel inside the current Blocks context; returns a function that chains the
-    exports refresh after any event that changed ``briefing``."""
-    title = gr.Textbox(
-        value=Briefing().title, label="Briefing title", elem_id="briefing-title", max_length=200
-    )
-    status = gr.Markdown(EMPTY_HINT, elem_id="briefing-status")
-    with gr.Row():
-        md_button = gr.DownloadButton(
-            "Download Markdown", interactive=False, elem_id="download-md", size="sm", variant="primary"
+class BriefingPanel:
+    """Builds the tab inside the current Blocks context; ``outputs``/``values`` let other events
+    (pinning on a card) refresh it."""
+
+    def __init__(self, gr: Any, logic: ChatLogic, latest: Any, cards: Any) -> None:
+        self.gr, self.logic = gr, logic
+        self.view = gr.State((0, Briefing()))
+        self.title = gr.Textbox(
+            value=Briefing().title, label="Briefing title", elem_id="briefing-title", max_length=200
         )
-        docx_button = gr.DownloadButton(
-            "Download DOCX", interactive=False, elem_id="download-docx", size="sm", variant="primary"
-        )
+        self.status = gr.Markdown(EMPTY_HINT, elem_id="briefing-status")
+        with gr.Row():
+            self.md = gr.DownloadButton(
+                "Download Markdown", interactive=False, elem_id="download-md", size="sm", variant="primary"
+            )
+            self.docx = gr.DownloadButton(
+                "Download DOCX", interactive=False, elem_id="download-docx", size="sm", variant="primary"
+            )
+        self.outputs = [self.md, self.docx, self.status]
+        private = {"api_visibility": "private"}
 
-    def refresh(b: Briefing) -> tuple[Any, Any, str]:
-        md, docx = logic.export(b)
-        return (
-            gr.DownloadButton(value=str(md) if md else None, interactive=md is not None),
-            gr.DownloadButton(value=str(docx) if docx else None, interactive=docx is not None),
-            status_line(b),
-        )
+        def retitle(text: str, request: gr.Request) -> list[Any]:
+            return self.values(self.change(request, lambda b: b.retitle(text))[1])
 
-    def then_refresh(event: Any) -> Any:
-        return event.then(refresh, [briefing], [md_button, docx_button, status], api_visibility="private")
+        for trigger in (self.title.blur, self.title.submit):
+            trigger(retitle, [self.title], self.outputs, **private)
 
-    def retitle(b: Briefing, text: str) -> Briefing:
-        return b.retitle(text)
+        @gr.render(inputs=[self.view], triggers=[self.view.change])  # type: ignore[untyped-decorator]
+        def show(view: View) -> None:
+            self._draw(view[1], latest, cards)
 
-    for trigger in (title.blur, title.submit):
-        then_refresh(trigger(retitle, [briefing, title], [briefing], api_visibility="private"))
+    def change(self, request: Any, fn: Callable[[Briefing], Briefing]) -> View:
+        return self.logic.briefings.update(str(getattr(request, "session_hash", None) or ""), fn)
 
-    @gr.render(inputs=[briefing], triggers=[version.change])  # type: ignore[untyped-decorator]
-    def show(b: Briefing) -> None:
+    def values(self, briefing: Briefing) -> list[Any]:
+        """New values for :attr:`outputs`: fresh downloads and the status line."""
+        md, docx = self.logic.export(briefing)
+        return [
+            self.gr.DownloadButton(value=str(md) if md else None, interactive=md is not None),
+            self.gr.DownloadButton(value=str(docx) if docx else None, interactive=docx is not None),
+            status_line(briefing),
+        ]
+
+    def _draw(self, b: Briefing, latest: Any, cards: Any) -> None:
+        gr, private = self.gr, {"api_visibility": "private"}
         for i, pin in enumerate(b.pins):
             pid = pin.passage.id
             with gr.Group(key=f"pin-{pid}", elem_classes=["pin-item"]):
@@ -63,31 +77,38 @@ def build_briefing_panel(gr: Any, logic: ChatLogic, briefing: Any, version: Any)
                         label=f"Topic heading for passage {i + 1}",
                         key=f"h-{pid}",
                         max_length=200,
+                        interactive=True,
                     )
                     note = gr.Textbox(
-                        pin.note, label=f"Your note on passage {i + 1} (optional)", key=f"n-{pid}", lines=1
+                        pin.note,
+                        label=f"Your note on passage {i + 1} (optional)",
+                        key=f"n-{pid}",
+                        interactive=True,
                     )
                 with gr.Row():
                     up = gr.Button("↑ Move up", size="sm", interactive=i > 0, key=f"u-{pid}")
                     down = gr.Button("↓ Move down", size="sm", interactive=i < len(b) - 1, key=f"d-{pid}")
-                    remove = gr.Button("Remove", size="sm", variant="stop", key=f"r-{pid}")
+                    remove = gr.Button("Remove", size="sm", key=f"r-{pid}")
 
-            def set_heading(cur: Briefing, text: str, pid: str = pid) -> Briefing:
-                return cur.set_heading(pid, text)
+            def set_heading(text: str, request: gr.Request, pid: str = pid) -> list[Any]:  # type: ignore[name-defined]
+                return self.values(self.change(request, lambda cur: cur.set_heading(pid, text))[1])
 
-            def set_note(cur: Briefing, text: str, pid: str = pid) -> Briefing:
-                return cur.set_note(pid, text)
+            def set_note(text: str, request: gr.Request, pid: str = pid) -> list[Any]:  # type: ignore[name-defined]
+                return self.values(self.change(request, lambda cur: cur.set_note(pid, text))[1])
 
             for box, fn in ((heading, set_heading), (note, set_note)):
                 for trigger in (box.blur, box.submit):
-                    then_refresh(trigger(fn, [briefing, box], [briefing], api_visibility="private"))
-            for button, how in ((up, -1), (down, 1), (remove, None)):
+                    trigger(fn, [box], self.outputs, **private)
 
-                def act(cur: Briefing, v: int, pid: str = pid, how: int | None = how) -> tuple[Briefing, int]:
-                    return (cur.unpin(pid) if how is None else cur.move(pid, how)), v + 1
+            for button, how in ((up, -1), (down, 1), (remove, 0)):
 
-                then_refresh(
-                    button.click(act, [briefing, version], [briefing, version], api_visibility="private")
-                )
+                def act(
+                    last: Latest | None,
+                    request: gr.Request,  # type: ignore[name-defined]
+                    pid: str = pid,
+                    how: int = how,
+                ) -> list[Any]:
+                    view = self.change(request, lambda cur: cur.move(pid, how) if how else cur.unpin(pid))
+                    return [view, self.logic.cards(last, view[1]), *self.values(view[1])]
 
-    return then_refresh
+                button.click(act, [latest], [self.view, cards, *self.outputs], **private)

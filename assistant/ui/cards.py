@@ -106,14 +106,27 @@ EMPTY = '<div class="cards-empty">Ask a question: the passages that answer it ap
 
 
 def cards_html(
-    answer: Answer | None, reports: Mapping[str, ReportMeta], pinned: Iterable[str] = (), heading: str = ""
+    answer: Answer | None,
+    reports: Mapping[str, ReportMeta],
+    pinned: Iterable[str] = (),
+    heading: str = "",
+    turn: int = 0,
 ) -> str:
-    """All cards for ``answer``; an abstention warning first when the reports do not cover it."""
+    """All cards for ``answer``; an abstention warning first when the reports do not cover it.
+
+    ``turn`` numbers the answer within the conversation, so a page (or a test) can tell a new
+    set of cards from the previous one even when the question is the same.
+    """
     if answer is None:
         return EMPTY
     pinned_ids = set(pinned)
     terms = query_terms(answer)
     head = f'<h2 class="cards-title">Evidence for “{esc(heading or answer.question)}”</h2>'
+    if pinned_ids:
+        n = len(pinned_ids)
+        head += (
+            f'<p class="pinned-count">{n} passage{"s" if n != 1 else ""} pinned: see the Briefing tab.</p>'
+        )
     if answer.abstained:
         head += (
             f'<div class="abstain" role="alert"><strong>{esc(ABSTAIN_MESSAGE)}</strong> '
@@ -124,7 +137,7 @@ def cards_html(
     cards = "".join(
         card_html(h, terms, reports.get(h.passage.report_id), h.passage.id in pinned_ids) for h in answer.hits
     )
-    return f'<section class="cards" aria-label="Evidence">{head}{cards}</section>'
+    return f'<section class="cards" aria-label="Evidence" data-turn="{turn}">{head}{cards}</section>'
 
 
 def pin_html(n: int, text: str, citation: str, lead_in: str | None) -> str:

@@ -10,7 +10,11 @@ from assistant.conversation import Turn
 from assistant.records import Answer
 from assistant.retrieval.filters import Filters
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~>$@])")
+"""Characters that can start formatting, a link, a table, maths or an e-mail autolink.
+"." "-" "(" and ")" are left alone: they only act after what is escaped here, or as list markers."""
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|www)([:.])")
+"""Bare URLs, which the chat's Markdown (GFM) would turn into links: the ``:`` or ``.`` is escaped."""
 
 SUMMARY_SENTENCES = 3
 SUMMARY_MAX_CHARS = 400
@@ -18,8 +22,9 @@ SUMMARY_MAX_CHARS = 400
 
 
 def escape_md(text: str) -> str:
-    """Text safe to put in Markdown: HTML entities for <, >, &; backslashes before Markdown punctuation."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    """Text safe to put in Markdown: HTML entities for <, >, &; backslashes before active punctuation."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    return _AUTOLINK.sub(r"\1\\\2", escaped)
 
 
 def summary_sentences(answer: Answer) -> list[tuple[int, str]]:

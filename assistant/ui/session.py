@@ -1,15 +1,17 @@
 """What the chat's buttons do, without Gradio: ask, pin, edit, export, upload. The Gradio layer only wires.
 
-Per-browser-session state is two immutable values kept by the page: the :class:`Latest`
-question and answer (for follow-ups and pinning) and the :class:`~assistant.briefing.Briefing`.
+Per browser session there are two immutable values: the :class:`Latest` question and answer
+(kept by the page, for follow-ups and pinning) and the :class:`~assistant.briefing.Briefing`
+(kept here in a :class:`BriefingStore`, as its changes may race).
 """
 
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,12 +34,45 @@ class Latest:
 
     turn: Turn
     answer: Answer
+    number: int = 1
+    """How many questions this conversation has asked so far (marks the cards of each answer)."""
 
     @property
     def heading(self) -> str:
         """Default topic heading for passages pinned from this answer: the topic, else the question."""
         text = self.turn.topic or self.turn.question
         return text[:1].upper() + text[1:]
+
+
+class BriefingStore:
+    """Each browser session's briefing, changed under a lock.
+
+    Gradio may run two events of one session at the same time (a pin and a heading edit);
+    values held in ``gr.State`` would then be read stale and one change lost. Here every change
+    is applied to the current briefing. ``revision`` counts changes to which passages are pinned
+    or their order, so the page re-draws the briefing list only when that changes.
+    """
+
+    def __init__(self) -> None:
+        self._items: dict[str, tuple[int, Briefing]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: str) -> tuple[int, Briefing]:
+        with self._lock:
+            return self._items.get(session, (0, Briefing()))
+
+    def update(self, session: str, change: Callable[[Briefing], Briefing]) -> tuple[int, Briefing]:
+        with self._lock:
+            revision, old = self._items.get(session, (0, Briefing()))
+            new = change(old)
+            if [p.passage.id for p in new.pins] != [p.passage.id for p in old.pins]:
+                revision += 1
+            self._items[session] = (revision, new)
+            return revision, new
+
+    def drop(self, session: str) -> None:
+        with self._lock:
+            self._items.pop(session, None)
 
 
 @dataclass(frozen=True)
@@ -72,6 +107,7 @@ class ChatLogic:
     def __init__(self, assistant: Assistant, export_dir: Path | None = None) -> None:
         self.assistant = assistant
         self.export_dir = export_dir or Path(tempfile.mkdtemp(prefix="assistant-briefings-"))
+        self.briefings = BriefingStore()
 
     def reports(self) -> dict[str, ReportMeta]:
         return {m.id: m for m in self.assistant.reports()}
@@ -107,7 +143,7 @@ class ChatLogic:
         except AssistantError as exc:
             history.append({"role": "assistant", "content": f"⚠️ {escape_md(str(exc))}"})
             return history, latest, self.cards(latest, pinned)
-        new = Latest(turn, answer)
+        new = Latest(turn, answer, latest.number + 1 if latest else 1)
         history.append({"role": "assistant", "content": reply_markdown(turn, answer, filters)})
         return history, new, self.cards(new, pinned)
 
@@ -115,17 +151,24 @@ class ChatLogic:
         if latest is None:
             return cards_html(None, {})
         pinned = [p.passage.id for p in briefing.pins]
-        return cards_html(latest.answer, self.reports(), pinned, latest.turn.query)
+        return cards_html(latest.answer, self.reports(), pinned, latest.turn.query, latest.number)
 
-    def toggle_pin(self, latest: Latest | None, briefing: Briefing, passage_id: str) -> Briefing:
-        """Pin the passage of the latest answer with id ``passage_id``, or unpin it if pinned."""
-        if briefing.has(passage_id):
-            return briefing.unpin(passage_id)
+    @staticmethod
+    def set_pins(latest: Latest | None, briefing: Briefing, wanted: Collection[str]) -> Briefing:
+        """Make the latest answer's pinned passages exactly ``wanted``: pin those missing, in rank
+        order, and unpin its other passages. Passages pinned from earlier answers stay.
+
+        The page sends the whole set its pin buttons show, not one toggle, so a click that
+        arrives while an earlier one is still being handled cannot undo it.
+        """
         if latest is None:
             return briefing
         for hit in latest.answer.hits:
-            if hit.passage.id == passage_id:
-                return briefing.pin(hit.passage, latest.heading)
+            pid = hit.passage.id
+            if pid in wanted and not briefing.has(pid):
+                briefing = briefing.pin(hit.passage, latest.heading)
+            elif pid not in wanted and briefing.has(pid):
+                briefing = briefing.unpin(pid)
         return briefing
 
     def export(self, briefing: Briefing) -> tuple[Path | None, Path | None]:
@@ -135,25 +178,25 @@ class ChatLogic:
         return write_exports(briefing, self.reports(), self.export_dir / uuid.uuid4().hex)
 
     def upload(self, path: str | Path | None) -> str:
-        """Add an uploaded report file to the corpus and index it; a Markdown status line either way."""
+        """Add an uploaded report file to the library and index it; a Markdown status line either way.
+
+        The new report is searchable as soon as this returns: it waits (up to 3 s) for the live
+        index to switch to the new version.
+        """
         if not path:
             return ""
-        from assistant import library
+        from assistant.library import add_upload
 
-        lines: list[str] = []
-        log: Callable[[str], None] = lines.append
+        data = Path(path)
         before = self.assistant.live.get().version.name
         try:
-            summary = library.add_reports(self.assistant.settings, [Path(path)], log=log)
+            summary = add_upload(self.assistant.settings, data.name, data, log=lambda _m: None)
         except AssistantError as exc:
             return f"⚠️ Not added: {escape_md(str(exc))}"
-        skipped = [line for line in lines if line.startswith("Skipped")]
-        if skipped:
-            return "⚠️ Not added: " + escape_md(" ".join(skipped))
-        if summary.startswith("Index is up to date"):
-            return f"{escape_md(Path(path).name)} was already indexed; nothing changed."
+        if not summary.startswith("Added"):
+            return escape_md(summary)
         self._await_swap(before)
-        return f"✅ Added {escape_md(Path(path).name)}. {escape_md(summary)} It is searchable now."
+        return f"✅ {escape_md(summary)} It is searchable now."
 
     def _await_swap(self, before: str, timeout: float = 3.0) -> None:
         """Wait until the live index serves a version other than ``before`` (it checks once a second)."""

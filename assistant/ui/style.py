@@ -7,6 +7,7 @@ from typing import Any
 CSS = """
 #cards { min-height: 12rem; }
 .cards-title { font-size: 1.05rem; margin: 0 0 .6rem; overflow-wrap: anywhere; }
+.pinned-count { margin: -.3rem 0 .6rem; font-size: .875rem; color: var(--body-text-color-subdued); }
 .cards-empty { color: var(--body-text-color-subdued); padding: 1rem 0; }
 .card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: .75rem 1rem;
         margin: 0 0 .75rem; background: var(--background-fill-primary); overflow-wrap: anywhere;
@@ -62,7 +63,8 @@ element.addEventListener('click', async (event) => {
     const pressed = button.getAttribute('aria-pressed') === 'true';
     button.setAttribute('aria-pressed', String(!pressed));
     button.textContent = pressed ? 'Pin to briefing' : 'Pinned ✓';
-    trigger('click', {action: 'pin', id: button.dataset.id});
+    const pinned = [...element.querySelectorAll('button.pin[aria-pressed="true"]')].map(b => b.dataset.id);
+    trigger('click', {action: 'pins', pinned: pinned});
   } else if (button.dataset.action === 'copy') {
     const ok = await copyText(button.dataset.citation);
     button.textContent = ok ? 'Copied ✓' : 'Copy failed: select the citation text instead';
@@ -70,7 +72,8 @@ element.addEventListener('click', async (event) => {
   }
 });
 """
-"""Card buttons: pin sends a ``click`` event with the passage id; copy puts the citation on the clipboard."""
+"""Card buttons: pin sends a ``click`` event with the ids of all pinned cards (the whole set, so
+clicks handled out of turn cannot undo each other); copy puts the citation on the clipboard."""
 
 FOCUS_QUESTION_JS = """
 () => { const box = document.querySelector('#question textarea, #question input'); if (box) box.focus(); }

@@ -9,7 +9,7 @@ from assistant.embedding import CachedEmbedder, Embedder, make_embedder
 from assistant.errors import QuestionError
 from assistant.records import Answer, ReportMeta
 from assistant.retrieval.filters import Filters
-from assistant.retrieval.pipeline import RetrievalConfig, Retriever
+from assistant.retrieval.pipeline import RetrievalConfig, Retriever, variant
 from assistant.retrieval.rerank import CrossEncoderReranker
 from assistant.settings import Settings
 from assistant.store import LiveIndex, ensure_index
@@ -42,7 +42,7 @@ class Assistant:
         embedder = CachedEmbedder(
             query_embedder or make_embedder(settings.model, settings.backend, settings.batch_size)
         )
-        config = config or RetrievalConfig(method=settings.retriever)
+        config = config or variant(settings.retriever)
         reranker = CrossEncoderReranker(settings.reranker) if settings.reranker else None
         return cls(settings, live, Retriever(live.get, embedder, config, reranker))
 

@@ -44,7 +44,9 @@ class Settings:
     )
     k: int = _setting(5, "number of passages to return")
     retriever: str = _setting(
-        "hybrid", "retrieval method", ("hybrid", "dense", "lexical", "hybrid-noglossary")
+        "hybrid",
+        "retrieval pipeline (ablations for evaluation: see docs/EVALUATION.md)",
+        ("hybrid", "dense", "lexical", "hybrid-noglossary", "hybrid-linear", "hybrid-nostructure"),
     )
     reranker: str = _setting(
         "", "optional sentence-transformers CrossEncoder name or folder to rerank with (empty: none)"

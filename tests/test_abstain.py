@@ -7,14 +7,9 @@ from dataclasses import replace
 import pytest
 
 from assistant.records import Hit, Passage
-from assistant.retrieval.abstain import (
-    AbstainPolicy,
-    Features,
-    bodies_in,
-    gives_figure,
-    rarity,
-    unknown_bodies,
-)
+from assistant.retrieval.abstain import AbstainPolicy, Features, gives_figure
+from assistant.retrieval.bodies import bodies_in, unknown_bodies
+from assistant.retrieval.coverage import rarity
 from assistant.retrieval.glossary import packaged_glossary
 from assistant.retrieval.query import analyse
 from assistant.settings import Settings
@@ -75,13 +70,19 @@ def test_rarity_weighs_specific_words_over_common_ones() -> None:
 
 def test_topic_rule_abstains_on_unknown_topics_and_not_on_paraphrases(index: LoadedIndex) -> None:
     assert decide("How does the Met handle cybercrime and misconduct complaints?", index, cosine=0.45).abstain
+    # A named policing topic the reports never mention, and no topic they do mention.
+    verdict = decide("How does the Met deal with hate crime?", index, cosine=0.7)
+    assert verdict.abstain and "hate crime" in (verdict.reason or "")
+    assert not decide("How does the Met deal with hate crime and modern slavery?", index, cosine=0.7).abstain
     # Glossary and word families cover words the report does not use itself.
     assert not decide("Do officers get backup with psychiatric cases?", index, cosine=0.65).abstain
     assert not decide("detective shortages", index, cosine=0.6).abstain
 
 
-def test_risk_is_the_documented_line() -> None:
-    policy = AbstainPolicy(w_match=10.0, anchor=0.5)
-    assert policy.risk(Features(best_cosine=0.6, gap=2.0)) == pytest.approx(1.0)
-    assert policy.risk(Features(best_cosine=0.4, gap=0.0)) == pytest.approx(1.0)
+def test_risk_is_the_documented_box() -> None:
+    policy = AbstainPolicy(min_gap=4.0, max_cosine=0.5)
+    assert policy.risk(Features(best_cosine=0.3, gap=5.0)) == pytest.approx(1.0)  # both crossed
+    assert policy.risk(Features(best_cosine=0.45, gap=9.0)) == pytest.approx(0.5)  # nearer bound counts
+    assert policy.risk(Features(best_cosine=0.6, gap=9.0)) < 0  # a close match is answered
+    assert policy.risk(Features(best_cosine=0.1, gap=1.0)) < 0  # a vague question is answered
     assert replace(policy, enabled=False).decide is not None

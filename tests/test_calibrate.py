@@ -11,7 +11,7 @@ def sample(i: int, in_scope: bool, cosine: float, gap: float) -> Sample:
 
 
 SEPARABLE = [sample(i, True, 0.5 + 0.02 * i, 0.5 * (i % 3)) for i in range(12)] + [
-    sample(100 + i, False, 0.30 + 0.02 * i, 4.0 + i) for i in range(4)
+    sample(100 + i, False, 0.30, 6.0) for i in range(4)
 ]
 
 
@@ -21,11 +21,15 @@ def test_tuned_line_separates_separable_data_with_positive_margin() -> None:
     assert margin(policy, SEPARABLE) > 0
 
 
-def test_rules_one_and_two_decide_before_the_line() -> None:
-    policy = AbstainPolicy(w_match=0.0, anchor=0.0)
+def test_rules_one_to_three_decide_before_the_line() -> None:
+    policy = AbstainPolicy(min_gap=100.0, max_cosine=0.0)
     assert predicted(policy, Features(best_cosine=0.9, gap=-1.0, unknown_bodies=("Kent Police",)))
     assert predicted(policy, Features(best_cosine=0.9, gap=-1.0, wants_number=True, has_number=False))
     assert not predicted(policy, Features(best_cosine=0.9, gap=-1.0, wants_number=True, has_number=True))
+    assert predicted(policy, Features(best_cosine=0.9, gap=-1.0, missing_topics=("hate crime",)))
+    assert not predicted(
+        policy, Features(best_cosine=0.9, gap=-1.0, missing_topics=("hate crime",), present_topics=("fraud",))
+    )
 
 
 def test_cross_validation_reports_held_out_rates() -> None:

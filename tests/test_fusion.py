@@ -24,11 +24,6 @@ def test_rrf_weights_scale_each_list() -> None:
     assert fused[1] == pytest.approx(2 * fused[2])
 
 
-def test_ranks_break_ties_by_id() -> None:
-    ranks = ranks_from_scores(np.array([7, 3, 5]), np.array([0.5, 0.9, 0.5]))
-    assert ranks == {3: 1, 5: 2, 7: 3}
-
-
 def test_minmax_and_linear() -> None:
     assert minmax(np.array([2.0, 4.0, 3.0])).tolist() == [0.0, 1.0, 0.5]
     assert minmax(np.array([5.0, 5.0])).tolist() == [0.0, 0.0]
@@ -49,3 +44,7 @@ def test_diversify_is_a_permutation(ids: list[int], depth: int) -> None:
     vecs = {i: v / np.linalg.norm(v) for i, v in zip(ids, rng.normal(size=(len(ids), 3)), strict=True)}
     out = diversify(np.array(ids), lambda i: vecs[i], threshold=0.9, depth=depth)
     assert sorted(out.tolist()) == sorted(ids)
+
+
+def test_equal_scores_share_a_rank() -> None:
+    assert ranks_from_scores(np.array([4, 9, 2]), np.array([0.5, 0.5, 0.7])) == {2: 1, 4: 2, 9: 2}

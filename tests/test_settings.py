@@ -51,3 +51,12 @@ def test_unknown_config_keys_are_listed(tmp_path: Path) -> None:
 def test_every_setting_has_help() -> None:
     for name in Settings.names():
         assert f"ASSISTANT_{name.upper()}" in Settings.help_for(name)
+
+
+def test_retriever_choices_match_the_named_pipelines() -> None:
+    from dataclasses import fields
+
+    from assistant.retrieval.pipeline import VARIANTS
+
+    choices = next(f for f in fields(Settings) if f.name == "retriever").metadata["choices"]
+    assert tuple(choices) == tuple(VARIANTS)

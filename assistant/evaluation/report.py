@@ -72,7 +72,9 @@ def render_table(summary: dict[str, Any]) -> str:
     lines.append(f"\nlatency per question: p50 {lat['p50']:.1f} ms, p95 {lat['p95']:.1f} ms")
     stages = ", ".join(f"{name} {ms:.1f}" for name, ms in lat.get("stages_p50", {}).items())
     lines.append(f"median per stage (ms): {stages}")
-    lines.append(f"median time beyond query encoding and dense search: {lat.get('beyond_dense_p50', 0):.1f} ms")
+    lines.append(
+        f"median time beyond query encoding and dense search: {lat.get('beyond_dense_p50', 0):.1f} ms"
+    )
     missed = [q["id"] for q in summary["questions"] if q["in_scope"] and not any(q["rels"][:5])]
     wrong = [q["id"] for q in summary["questions"] if q["in_scope"] == q["abstained"]]
     lines.append(f"in-scope questions with nothing relevant in the top 5: {', '.join(missed) or 'none'}")

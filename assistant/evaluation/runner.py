@@ -47,7 +47,9 @@ def score_answer(q: Question, answer: Answer, latency_ms: float, texts: Sequence
     rels = tuple(is_relevant(h.passage.text, q.gold) for h in answer.hits) if q.in_scope else ()
     total = sum(1 for t in texts if is_relevant(t, q.gold)) if q.in_scope else 0
     top = dict(answer.hits[0].scores) if answer.hits else {}
-    return Scored(q.id, q.kind, q.in_scope, answer.abstained, rels, total, latency_ms, top, dict(answer.timings))
+    return Scored(
+        q.id, q.kind, q.in_scope, answer.abstained, rels, total, latency_ms, top, dict(answer.timings)
+    )
 
 
 def evaluate(

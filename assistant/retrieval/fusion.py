@@ -18,9 +18,14 @@ RRF_K = 60.0
 
 
 def ranks_from_scores(ids: np.ndarray, scores: np.ndarray) -> dict[int, int]:
-    """Rank (1 = best) of each id by descending score; ties broken by id for determinism."""
-    order = np.lexsort((ids, -scores))
-    return {int(ids[i]): r for r, i in enumerate(order, start=1)}
+    """Rank (1 = best) of each id by descending score; equal scores share a rank ("1224").
+
+    The same paragraph indexed from two copies of a report (a PDF and its web page) scores
+    the same everywhere, and must fuse to the same score, whatever their ids.
+    """
+    ordered = np.sort(-np.asarray(scores, dtype=np.float64))
+    better = np.searchsorted(ordered, -np.asarray(scores, dtype=np.float64), side="left")
+    return {int(i): int(b) + 1 for i, b in zip(ids, better, strict=True)}
 
 
 def rrf(

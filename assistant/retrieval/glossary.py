@@ -117,6 +117,30 @@ def find_definitions(text: str) -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def packaged_topics() -> tuple[str, ...]:
+    """Subjects of policing and inspection listed in ``glossary.toml`` plus every glossary term."""
+    data = tomllib.loads(resources.files("assistant.retrieval").joinpath("glossary.toml").read_text("utf-8"))
+    topics = list(data.get("topics", {}).get("names", []))
+    topics += [long for longs in data.get("acronyms", {}).values() for long in longs]
+    topics += [term for group in data.get("synonyms", {}).get("groups", []) for term in group]
+    return tuple(dict.fromkeys(topics))
+
+
+def topics_in(question: str, topics: Iterable[str]) -> list[str]:
+    """The topics named in ``question`` (whole words, plural allowed), longest first, not overlapping."""
+    text = normalise_phrase(question)
+    found = []
+    for topic in sorted(topics, key=len, reverse=True):
+        key = normalise_phrase(topic)
+        for form in (key, key[:-1] + "s "):
+            if form.strip() and form in text:
+                text = text.replace(form, " # ")
+                found.append(topic)
+                break
+    return found
+
+
+@lru_cache(maxsize=1)
 def packaged_glossary() -> Glossary:
     """The glossary shipped in the package (``glossary.toml``)."""
     data = tomllib.loads(resources.files("assistant.retrieval").joinpath("glossary.toml").read_text("utf-8"))

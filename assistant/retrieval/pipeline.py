@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from assistant.answer import with_support
 from assistant.embedding import Embedder
+from assistant.errors import SettingsError
 from assistant.records import Answer, Hit
 from assistant.retrieval import dense, fusion
 from assistant.retrieval.abstain import AbstainPolicy
@@ -28,15 +28,16 @@ from assistant.retrieval.query import Query, analyse
 from assistant.retrieval.rerank import Reranker
 from assistant.store.load import LoadedIndex
 
-METHODS = ("hybrid", "dense", "lexical", "hybrid-noglossary")
-
 
 @dataclass(frozen=True)
 class RetrievalConfig:
     """Tunables of the pipeline; the defaults are the ones chosen on the dev set (docs/EVALUATION.md)."""
 
     method: str = "hybrid"
+    """hybrid (dense + lexical), dense or lexical."""
     fusion: str = "rrf"
+    """rrf (reciprocal rank fusion) or linear (min-max normalised scores)."""
+    glossary: bool = True
     pool: int = 100
     rrf_k: float = 60.0
     weights: dict[str, float] = field(default_factory=lambda: {"dense": 1.0, "lexical": 1.0})
@@ -81,7 +82,7 @@ class Retriever:
     def analyse(self, question: object, index: LoadedIndex | None = None) -> Query:
         index = index or self._source()
         glossary, choices = self._vocab(index)
-        if self.config.method == "hybrid-noglossary":
+        if not self.config.glossary:
             glossary = Glossary()
         return analyse(question, glossary, index.vocabulary, choices)
 
@@ -105,7 +106,7 @@ class Retriever:
         cands = self._candidates(index, query, qvec, mask, lap)
         scores = self._fuse(cands)
         scores = scores + self._structure(index, query, cands, scores)
-        order = np.argsort(-scores, kind="stable")
+        order = self._order(index, cands.ids, scores)
         lap("fusion")
         if self.reranker is not None and len(order):
             order = self.reranker.rerank(
@@ -198,6 +199,16 @@ class Retriever:
             bonus[i] = value
         return bonus
 
+    @staticmethod
+    def _order(index: LoadedIndex, ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Best first; among equal scores (copies of one passage) the one citing a page, then by id."""
+        _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
+        tied = counts[inverse] > 1
+        no_page = np.zeros(len(ids), dtype=np.int8)
+        for i in np.flatnonzero(tied):
+            no_page[i] = index.table.get(int(ids[i])).page is None
+        return np.lexsort((ids, no_page, -scores))
+
     def _fuse(self, c: _Candidates) -> np.ndarray:
         cfg = self.config
         if cfg.method == "dense":
@@ -210,5 +221,19 @@ class Retriever:
         return np.array([fused.get(int(i), 0.0) for i in c.ids])
 
 
-def with_method(config: RetrievalConfig, method: str, **changes: Any) -> RetrievalConfig:
-    return replace(config, method=method, **changes)
+VARIANTS: dict[str, RetrievalConfig] = {
+    "hybrid": RetrievalConfig(),
+    "dense": RetrievalConfig(method="dense"),
+    "lexical": RetrievalConfig(method="lexical"),
+    "hybrid-noglossary": RetrievalConfig(glossary=False),
+    "hybrid-linear": RetrievalConfig(fusion="linear"),
+    "hybrid-nostructure": RetrievalConfig(structure_weight=0.0),
+}
+"""Named pipelines for ``--retriever``: the default and the ablations in docs/EVALUATION.md."""
+
+
+def variant(name: str) -> RetrievalConfig:
+    """The named pipeline; an unknown name is a :class:`SettingsError` listing the known ones."""
+    if name not in VARIANTS:
+        raise SettingsError(f"retriever {name!r} is unknown; choose one of {', '.join(VARIANTS)}")
+    return VARIANTS[name]

@@ -1,0 +1,58 @@
+"""Which force or service a question is about, and whether the library has a report on it (pure)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from assistant.forces import forces_in
+from assistant.retrieval.intent import GRADE, question_intents
+from assistant.retrieval.lexical import tokenize
+
+if TYPE_CHECKING:
+    from assistant.store.load import LoadedIndex
+
+FIRE = "fire and rescue service"
+_FIRE = re.compile(r"\b(fire and rescue|fire & rescue|fire brigade|fire service|fire authority)\b", re.I)
+_PERFORMANCE = re.compile(r"\b(perform\w*|rated|rating|grade[ds]?|judged?|assessed)\b", re.I)
+
+
+def bodies_in(text: str) -> list[str]:
+    """Forces and services named in ``text`` (any fire service counts as one kind)."""
+    found = forces_in(text)
+    if _FIRE.search(text):
+        found.append(FIRE)
+    return found
+
+
+def mentioned_in_corpus(phrase: str, index: LoadedIndex) -> bool:
+    """Whether every term of ``phrase`` occurs somewhere in the indexed passages."""
+    terms = tokenize(phrase)
+    return bool(terms) and all(index.lexical.document_frequency(t) > 0 for t in terms)
+
+
+def is_indexed(body: str, index: LoadedIndex) -> bool:
+    """Whether some indexed report is about ``body``."""
+    for meta in index.reports.values():
+        if (
+            body == FIRE
+            and "fire" in " ".join(filter(None, (meta.force, meta.title, meta.inspection))).lower()
+        ):
+            return True
+        if meta.force and (meta.force.lower() == body.lower() or body in bodies_in(meta.force)):
+            return True
+    return False
+
+
+def unknown_bodies(question: str, index: LoadedIndex) -> tuple[str, ...]:
+    """Bodies ``question`` is about that no indexed report covers.
+
+    Only when the question names no indexed body at all, and for each body either asks how
+    it performed or was graded, or the reports never mention it: "Does the Met work with
+    the NCA?" and "What do the reports say about the NCA?" stay answerable.
+    """
+    named = bodies_in(question)
+    if not named or any(is_indexed(b, index) for b in named):
+        return ()
+    asks_performance = GRADE in question_intents(question) or bool(_PERFORMANCE.search(question))
+    return tuple(b for b in named if asks_performance or not mentioned_in_corpus(b, index))

@@ -2,64 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import pytest
 
 from assistant.settings import Settings
+from tests.browser.server import running_chat
 
 pytestmark = pytest.mark.slow
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server(real_index: Settings) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "assistant",
-            "serve",
-            "--port",
-            str(port),
-            "--corpus",
-            str(real_index.corpus),
-            "--index",
-            str(real_index.index),
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise AssertionError(proc.stdout.read() if proc.stdout else "server exited") from None
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise AssertionError("server did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+def server(real_index: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("api") / "server.log"
+    with running_chat(real_index.corpus, real_index.index, log) as url:
+        yield url
 
 
 def test_ask_endpoint_returns_the_cli_json(server: str) -> None:
@@ -75,3 +32,16 @@ def test_ask_endpoint_returns_the_cli_json(server: str) -> None:
 
 def test_server_binds_loopback_only(server: str) -> None:
     assert server.startswith("http://127.0.0.1:")
+
+
+def test_ask_endpoint_matches_the_library_answer(server: str, real_assistant) -> None:  # type: ignore[no-untyped-def]
+    from gradio_client import Client
+
+    from assistant.answer import answer_dict
+
+    question = "Is the Met short of investigators?"
+    result = Client(server, verbose=False).predict(question, 3, api_name="/ask")
+    expected = answer_dict(real_assistant.ask(question, k=3))
+    assert set(result) == set(expected)
+    assert [p["id"] for p in result["passages"]] == [p["id"] for p in expected["passages"]]
+    assert [p["citation"] for p in result["passages"]] == [p["citation"] for p in expected["passages"]]

@@ -13,7 +13,7 @@ from assistant.retrieval.filters import Filters
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.ui.cards import EMPTY
-from assistant.ui.session import ChatLogic, make_filters
+from assistant.ui.session import BriefingStore, ChatLogic, make_filters
 from tests.fakes import FakeEmbedder
 
 
@@ -56,16 +56,42 @@ def test_an_empty_question_changes_nothing_and_an_error_is_shown_not_raised(logi
     assert latest is None and history[-1]["content"].startswith("⚠️ the question is empty")
 
 
-def test_pin_toggles_and_ignores_unknown_passages(logic: ChatLogic) -> None:
+def test_set_pins_makes_the_latest_answers_pins_exactly_the_wanted_set(logic: ChatLogic) -> None:
     _, latest, _ = logic.ask("detective shortages", [], None, Filters(), Briefing())
     assert latest is not None
-    first = latest.answer.hits[0].passage.id
-    b = logic.toggle_pin(latest, Briefing(), first)
-    assert [p.passage.id for p in b.pins] == [first] and b.pins[0].heading == "Detective shortages"
-    assert 'aria-pressed="true"' in logic.cards(latest, b)
-    assert logic.toggle_pin(latest, b, "not-a-passage") == b
-    assert len(logic.toggle_pin(latest, b, first)) == 0
-    assert logic.toggle_pin(None, Briefing(), first) == Briefing()
+    ids = [h.passage.id for h in latest.answer.hits]
+    b = logic.set_pins(latest, Briefing(), {ids[2], ids[0], "not-a-passage"})
+    assert [p.passage.id for p in b.pins] == [ids[0], ids[2]]
+    assert b.pins[0].heading == "Detective shortages"
+    assert logic.cards(latest, b).count('aria-pressed="true"') == 2
+    assert [p.passage.id for p in logic.set_pins(latest, b, {ids[2]}).pins] == [ids[2]]
+    assert logic.set_pins(latest, b, {ids[0], ids[2]}) == b
+    assert logic.set_pins(None, b, set()) == b
+
+
+def test_set_pins_keeps_passages_pinned_from_earlier_answers(logic: ChatLogic) -> None:
+    _, first, _ = logic.ask("detective shortages", [], None, Filters(), Briefing())
+    assert first is not None
+    b = logic.set_pins(first, Briefing(), {first.answer.hits[0].passage.id})
+    _, second, _ = logic.ask("domestic abuse", [], None, Filters(), b)
+    assert second is not None
+    b = logic.set_pins(second, b, {second.answer.hits[0].passage.id})
+    assert len(b) == 2 and [p.heading for p in b.pins] == ["Detective shortages", "Domestic abuse"]
+
+
+def test_briefing_store_keeps_sessions_apart_and_counts_structural_changes(logic: ChatLogic) -> None:
+    _, latest, _ = logic.ask("detective shortages", [], None, Filters(), Briefing())
+    assert latest is not None
+    store = BriefingStore()
+    p = latest.answer.hits[0].passage
+    assert store.get("a") == (0, Briefing())
+    assert store.update("a", lambda b: b.pin(p, "T"))[0] == 1
+    assert store.update("a", lambda b: b.set_heading(p.id, "New"))[0] == 1
+    assert store.get("a")[1].pins[0].heading == "New"
+    assert store.get("b") == (0, Briefing())
+    assert store.update("a", lambda b: b.unpin(p.id)) == (2, Briefing())
+    store.drop("a")
+    assert store.get("a") == (0, Briefing())
 
 
 def test_export_writes_markdown_and_docx_of_the_pins(logic: ChatLogic) -> None:
@@ -73,8 +99,7 @@ def test_export_writes_markdown_and_docx_of_the_pins(logic: ChatLogic) -> None:
     _, latest, _ = logic.ask("detective shortages", [], None, Filters(), Briefing())
     assert latest is not None
     b = Briefing()
-    for h in latest.answer.hits[:2]:
-        b = logic.toggle_pin(latest, b, h.passage.id)
+    b = logic.set_pins(latest, b, {h.passage.id for h in latest.answer.hits[:2]})
     md, dx = logic.export(b)
     assert md is not None and dx is not None
     text = md.read_text(encoding="utf-8")

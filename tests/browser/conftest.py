@@ -8,16 +8,13 @@ test fails if any of them leaves the chat server.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.server import running_chat
 from tests.conftest import make_corpus
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -44,12 +41,6 @@ SCREENSHOTS_ENV = "ASSISTANT_SCREENSHOTS"
 """Set to a folder (e.g. ``docs``) to save the screenshots of the main views there."""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def browser_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("browser")
@@ -62,45 +53,9 @@ def browser_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def chat_url(browser_corpus: Path) -> Iterator[str]:
     """``assistant serve`` started as a user starts it, on a free loopback port."""
-    port = free_port()
-    index = browser_corpus.parent / "index"
-    log = open(browser_corpus.parent / "server.log", "w+")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "assistant",
-            "serve",
-            "--port",
-            str(port),
-            "--corpus",
-            str(browser_corpus),
-            "--index",
-            str(index),
-        ],
-        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 300
-    try:
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    log.seek(0)
-                    raise AssertionError(f"the chat server did not start:\n{log.read()}") from None
-                time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    base = browser_corpus.parent
+    with running_chat(browser_corpus, base / "index", base / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

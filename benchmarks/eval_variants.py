@@ -14,20 +14,11 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from assistant.evaluation.report import COLUMNS
 from assistant.evaluation.runner import run_evaluation
 from assistant.retrieval.pipeline import VARIANTS
 from assistant.settings import load_settings
 
-COLUMNS = (
-    "recall@1",
-    "recall@3",
-    "recall@5",
-    "recall@10",
-    "mrr@10",
-    "ndcg@10",
-    "abstention",
-    "false_abstention",
-)
 RESULTS = Path(__file__).parent / "results" / "eval_variants.json"
 
 

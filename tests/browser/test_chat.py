@@ -142,6 +142,8 @@ def test_hostile_report_text_and_questions_show_as_text(chat: Chat) -> None:
     assert "${window.__pwned2 = 1} and {{value}}" in text
     assert '<img src="http://evil.example/x.png" onerror="window.__pwned3 = 1">' in text
     assert question in chat.page.locator("#chat [data-testid='user']").last.inner_text()
+    reply = chat.last_reply()  # the summary quotes the hostile sentences: as text too
+    assert "<script>window.__pwned = 1</script>" in reply and "(http://evil.example/steal)" in reply
     page_state = chat.page.evaluate(
         "() => [window.__pwned, window.__pwned2, window.__pwned3, window.__pwnedq,"
         ' document.querySelectorAll(\'a[href*="evil.example"], img[src*="evil.example"], #cards script,'

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from assistant.records import Passage, ReportMeta
 
@@ -94,6 +95,25 @@ class Briefing:
             else:
                 groups.append((pin.heading, [pin]))
         return groups
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON types, for keeping a briefing in the browser across reloads."""
+        return {
+            "title": self.title,
+            "pins": [{"passage": p.passage.to_dict(), "heading": p.heading, "note": p.note} for p in self.pins],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Briefing:
+        """The briefing :meth:`to_dict` saved; ``ValueError`` if ``data`` is not one."""
+        try:
+            pins = tuple(
+                Pin(Passage.from_dict(p["passage"]), str(p["heading"]), str(p.get("note", "")))
+                for p in data.get("pins", [])
+            )
+            return cls(title=str(data.get("title") or DEFAULT_TITLE), pins=pins)
+        except (AttributeError, KeyError, TypeError) as exc:
+            raise ValueError(f"not a saved briefing: {exc}") from None
 
     def sources(self, reports: Mapping[str, ReportMeta]) -> list[ReportMeta]:
         """One entry per cited report, in order of first citation (unknown reports by title only)."""

@@ -179,3 +179,15 @@ def test_write_exports_names_files_after_the_title(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("title", "stem"), [("", "briefing"), ("???", "briefing"), ("Note 1", "note-1")])
 def test_file_stem(title: str, stem: str) -> None:
     assert file_stem(title) == stem
+
+
+def test_a_briefing_survives_a_round_trip_through_json() -> None:
+    import json
+
+    b = built().set_note("a", "n").retitle("T")
+    assert Briefing.from_dict(json.loads(json.dumps(b.to_dict()))) == b
+    assert Briefing.from_dict({}) == Briefing()
+    with pytest.raises(ValueError, match="not a saved briefing"):
+        Briefing.from_dict({"pins": [{"heading": "no passage"}]})
+    with pytest.raises(ValueError, match="not a saved briefing"):
+        Briefing.from_dict({"pins": "nonsense"})

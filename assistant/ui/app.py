@@ -7,6 +7,7 @@ default: analytics off, no share link, bound to 127.0.0.1, system fonts only.
 
 # No ``from __future__ import annotations`` here: Gradio reads the handlers' annotations at run
 # time to find the ``gr.EventData`` parameter, and ``gr`` is only a local name.
+import hashlib
 import os
 from collections.abc import Callable
 from typing import Any
@@ -65,6 +66,9 @@ def build_app(assistant: Assistant) -> Any:
 
     with gr.Blocks(title="Report assistant", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
         latest = gr.State(None)
+        saved = gr.BrowserState(
+            None, storage_key="report-assistant-briefing", secret=storage_secret(assistant.settings)
+        )
         gr.Markdown(INTRO, elem_id="intro")
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=320):
@@ -112,7 +116,7 @@ def build_app(assistant: Assistant) -> Any:
                 with gr.Tab("Evidence", id="evidence"):
                     cards = gr.HTML(EMPTY, elem_id="cards", js_on_load=style.CARDS_JS)
                 with gr.Tab("Briefing", id="briefing"):
-                    panel = BriefingPanel(gr, logic, latest, cards)
+                    panel = BriefingPanel(gr, logic, latest, cards, saved)
         filters = [report_f, force_f, year_f, section_f, grade_f]
 
         def respond(
@@ -161,6 +165,7 @@ def build_app(assistant: Assistant) -> Any:
             refresh_choices, None, filters, **private
         )
         demo.load(refresh_choices, None, filters, **private)
+        demo.load(panel.restore, [panel.saved], panel.load_outputs, **private)
 
         def forget(request: gr.Request) -> None:  # type: ignore[name-defined]
             logic.briefings.drop(session(request))
@@ -168,6 +173,11 @@ def build_app(assistant: Assistant) -> Any:
         demo.unload(forget)
         gr.api(ask, api_name="ask")
     return demo
+
+
+def storage_secret(settings: Settings) -> str:
+    """Key for the briefing kept in the browser: stable for one index folder, so it outlives restarts."""
+    return hashlib.sha256(f"report-assistant:{settings.index.resolve()}".encode()).hexdigest()[:32]
 
 
 def session(request: Any) -> str:

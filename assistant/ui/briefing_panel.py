@@ -24,11 +24,17 @@ def status_line(briefing: Briefing) -> str:
 
 class BriefingPanel:
     """Builds the tab inside the current Blocks context; ``outputs``/``values`` let other events
-    (pinning on a card) refresh it."""
+    (pinning on a card) refresh it.
 
-    def __init__(self, gr: Any, logic: ChatLogic, latest: Any, cards: Any) -> None:
+    The briefing is also kept in the browser's storage (``saved``, a ``gr.BrowserState`` placed
+    outside any tab so that it is always mounted), so a reload or a restarted server does not
+    lose it: :attr:`restore` brings it back on page load.
+    """
+
+    def __init__(self, gr: Any, logic: ChatLogic, latest: Any, cards: Any, saved: Any) -> None:
         self.gr, self.logic = gr, logic
         self.view = gr.State((0, Briefing()))
+        self.saved = saved
         self.title = gr.Textbox(
             value=Briefing().title, label="Briefing title", elem_id="briefing-title", max_length=200
         )
@@ -40,14 +46,27 @@ class BriefingPanel:
             self.docx = gr.DownloadButton(
                 "Download DOCX", interactive=False, elem_id="download-docx", size="sm", variant="primary"
             )
-        self.outputs = [self.md, self.docx, self.status]
+        self.outputs = [self.md, self.docx, self.status, self.saved]
         private = {"api_visibility": "private"}
 
         def retitle(text: str, request: gr.Request) -> list[Any]:
             return self.values(self.change(request, lambda b: b.retitle(text))[1])
 
-        for trigger in (self.title.blur, self.title.submit):
-            trigger(retitle, [self.title], self.outputs, **private)
+        # ``change``, not ``blur``: an edit is in the downloads (and kept) as soon as it is typed or pasted.
+        self.title.change(retitle, [self.title], self.outputs, trigger_mode="always_last", **private)
+
+        def restore(saved: Any, request: gr.Request) -> list[Any]:
+            """On page load: the briefing this browser kept, unless this session already has one."""
+            try:
+                kept = Briefing.from_dict(saved) if isinstance(saved, dict) else Briefing()
+            except ValueError:
+                kept = Briefing()
+            view = self.change(request, lambda b: b if b.pins else kept)
+            return [view, view[1].title, *self.values(view[1])]
+
+        self.restore = restore
+        """For ``demo.load``: inputs ``[saved]``, outputs :attr:`load_outputs`."""
+        self.load_outputs = [self.view, self.title, *self.outputs]
 
         @gr.render(inputs=[self.view], triggers=[self.view.change])  # type: ignore[untyped-decorator]
         def show(view: View) -> None:
@@ -57,12 +76,13 @@ class BriefingPanel:
         return self.logic.briefings.update(str(getattr(request, "session_hash", None) or ""), fn)
 
     def values(self, briefing: Briefing) -> list[Any]:
-        """New values for :attr:`outputs`: fresh downloads and the status line."""
+        """New values for :attr:`outputs`: fresh downloads, the status line, the browser's copy."""
         md, docx = self.logic.export(briefing)
         return [
             self.gr.DownloadButton(value=str(md) if md else None, interactive=md is not None),
             self.gr.DownloadButton(value=str(docx) if docx else None, interactive=docx is not None),
             status_line(briefing),
+            briefing.to_dict(),
         ]
 
     def _draw(self, b: Briefing, latest: Any, cards: Any) -> None:
@@ -97,8 +117,7 @@ class BriefingPanel:
                 return self.values(self.change(request, lambda cur: cur.set_note(pid, text))[1])
 
             for box, fn in ((heading, set_heading), (note, set_note)):
-                for trigger in (box.blur, box.submit):
-                    trigger(fn, [box], self.outputs, **private)
+                box.change(fn, [box], self.outputs, trigger_mode="always_last", **private)
 
             for button, how in ((up, -1), (down, 1), (remove, 0)):
 

@@ -99,6 +99,27 @@ def test_pin_two_passages_edit_reorder_and_export(chat: Chat, tmp_path: Path) ->
         assert f"> {quote}\n\n— {citation} ({MET_URL}) [1]" in plain
 
 
+def test_the_briefing_survives_a_reload(chat: Chat) -> None:
+    card = chat.ask(DETECTIVES).first
+    quote = flat(card.locator("blockquote").inner_text())
+    card.locator("button.pin").click()
+    chat.page.locator("#cards .pinned-count").wait_for()
+    chat.page.get_by_role("tab", name="Briefing").click()
+    title = chat.page.locator("#briefing-title textarea, #briefing-title input").first
+    stored = "() => localStorage.getItem('report-assistant-briefing')"
+    before = chat.page.evaluate(stored)
+    title.fill("Met detectives")
+    chat.page.wait_for_function(f"b => ({stored})() !== b", arg=before)  # kept as soon as typed
+    chat.page.reload()
+    chat.question_box().wait_for()
+    chat.page.get_by_role("tab", name="Briefing").click()
+    chat.page.locator("[data-pin='1'] blockquote").get_by_text(quote[:40]).wait_for()
+    assert chat.page.locator("#briefing-title textarea, #briefing-title input").first.input_value() == (
+        "Met detectives"
+    )
+    assert "1" in chat.page.locator("#briefing-status").inner_text()
+
+
 def test_copy_citation_puts_the_full_citation_on_the_clipboard(chat: Chat) -> None:
     card = chat.ask(DETECTIVES).first
     card.locator("button.copy").click()

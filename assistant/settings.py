@@ -54,7 +54,9 @@ class Settings:
     batch_size: int = _setting(32, "passages embedded per batch when indexing")
     host: str = _setting("127.0.0.1", "address the chat server binds to")
     port: int = _setting(7860, "port the chat server listens on")
-    max_upload_mb: int = _setting(50, "largest report file accepted by upload, in MB")
+    max_upload_mb: int = _setting(
+        50, "largest report file accepted (uploaded, added, or found in the corpus folder), in MB"
+    )
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import io
+import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import replace
@@ -152,18 +153,59 @@ def is_report_file(path: Path) -> bool:
     )
 
 
-def discover(corpus: Path) -> list[Path]:
-    """Report files under ``corpus``, sorted, so ids and order are reproducible."""
+def _corpus_folder(corpus: Path) -> Path:
     if not corpus.is_dir():
         raise CorpusError(
             f"corpus folder {corpus} does not exist; create it and put report files in it, "
             "or point --corpus / ASSISTANT_CORPUS at your reports"
         )
+    return corpus
+
+
+def _candidates(corpus: Path) -> list[Path]:
+    """Files under ``corpus`` that look like reports (links to directories are not followed)."""
     return sorted(
         p
-        for p in corpus.rglob("*")
+        for p in _corpus_folder(corpus).rglob("*")
         if is_report_file(p) and not any(part.startswith(".") for part in p.relative_to(corpus).parts)
     )
+
+
+def display_name(path: Path) -> str:
+    """``path`` as text that can always be printed and stored (undecodable bytes shown as �)."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def refusal(path: Path, corpus: Path) -> str | None:
+    """Why ``path`` must not be read as a report of ``corpus``, or None when it may be.
+
+    A link whose target lies outside the corpus folder is never read: the folder is the
+    boundary of what the assistant may quote. A name that is not valid UTF-8 cannot be stored
+    or cited, so it is refused with a request to rename.
+    """
+    try:
+        os.fsencode(path.relative_to(corpus) if path.is_relative_to(corpus) else path.name).decode("utf-8")
+    except UnicodeDecodeError:
+        return "has a file name that is not valid UTF-8 text; rename it"
+    try:
+        inside = path.resolve().is_relative_to(corpus.resolve())
+    except (OSError, RuntimeError) as exc:  # a link loop raises RuntimeError
+        return f"cannot be resolved ({exc})"
+    if not inside:
+        return "is a link to a file outside the corpus folder; it was not read (copy the file in instead)"
+    return None
+
+
+def discover(corpus: Path) -> list[Path]:
+    """Report files under ``corpus`` that may be read (see :func:`refusal`), sorted, so ids and order
+    are reproducible."""
+    return [p for p in _candidates(corpus) if refusal(p, corpus) is None]
+
+
+def refused_files(corpus: Path) -> list[IngestError]:
+    """One error per report-like file under ``corpus`` that :func:`discover` leaves out, naming it."""
+    found = ((p, refusal(p, corpus)) for p in _candidates(corpus))
+    return [IngestError(display_name(p), why) for p, why in found if why is not None]
 
 
 def report_id(path: Path, corpus: Path) -> str:
@@ -176,7 +218,24 @@ def report_id(path: Path, corpus: Path) -> str:
 
 
 def parse_bytes(data: bytes, path: Path, corpus: Path) -> Report:
-    """Parse file contents already read; raises :class:`IngestError` naming the file."""
+    """Parse file contents already read; raises :class:`IngestError` naming the file.
+
+    Whatever a damaged or hostile file makes a parser library raise (``RecursionError``,
+    ``MemoryError``, an internal assertion) becomes an :class:`IngestError` for that file, so
+    one bad file can never stop the others from being indexed.
+    """
+    try:
+        return _parse_bytes(data, path, corpus)
+    except IngestError:
+        raise
+    except Exception as exc:  # any parser failure: see docstring
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        raise IngestError(
+            display_name(path), f"could not be parsed ({type(exc).__name__}{': ' + detail if detail else ''})"
+        ) from None
+
+
+def _parse_bytes(data: bytes, path: Path, corpus: Path) -> Report:
     name = str(path)
     fmt = sniff_format(data, path)
     parser = FORMATS.get(fmt)
@@ -200,9 +259,18 @@ def parse_bytes(data: bytes, path: Path, corpus: Path) -> Report:
     return Report(meta=meta, sections=sections, text=parsed.text)
 
 
-def load_report(path: Path, corpus: Path) -> Report:
-    """Read and parse one report file."""
+def load_report(path: Path, corpus: Path, max_bytes: int | None = None) -> Report:
+    """Read and parse one report file of ``corpus``; one larger than ``max_bytes`` is refused unread."""
+    why = refusal(path, corpus)
+    if why is not None:
+        raise IngestError(display_name(path), why)
     try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise IngestError(
+                str(path),
+                f"is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB (setting max_upload_mb)",
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(str(path), f"cannot be read ({exc.strerror})") from None
@@ -216,8 +284,10 @@ __all__ = [
     "Parsed",
     "Report",
     "discover",
+    "display_name",
     "load_report",
     "parse_bytes",
+    "refused_files",
     "report_id",
     "sniff_format",
     "unsupported_reason",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from typing import Any
 
 from assistant.errors import IngestError
@@ -21,6 +22,8 @@ from assistant.ingest.blocks import ElementBuilder, rank_levels
 from assistant.ingest.structure import Parsed
 
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+MAX_UNZIPPED = 500_000_000
+"""Bytes a .docx may expand to: a long report's text is a few MB; more is a zip bomb."""
 
 
 def _style_chain(paragraph: Any) -> list[Any]:
@@ -64,6 +67,15 @@ def parse_docx(data: bytes, name: str) -> Parsed:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(item.file_size for item in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise IngestError(name, f"is not a readable Word document (BadZipFile: {exc})") from None
+    if unzipped > MAX_UNZIPPED:
+        raise IngestError(
+            name, f"expands to {unzipped / 1e6:,.0f} MB when unzipped (limit {MAX_UNZIPPED / 1e6:,.0f} MB)"
+        )
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # a damaged zip or XML raises many types

@@ -32,6 +32,9 @@ DROP_NAMES = re.compile(
     r"|screen-reader-text|print-link|back-to-top|feedback)([-_ ]|$)",
     re.IGNORECASE,
 )
+MAX_NESTING = 256
+"""Deepest element nesting read (libxml2's own limit for XML); real report pages nest < 50 deep.
+Deeper pages are refused: the walk below is recursive, and such a page is not a report."""
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
 PARAGRAPHS = {"p", "dd", "dt", "pre", "figcaption", "caption", "address", "summary"}
 LISTS = {"ul", "ol"}
@@ -58,6 +61,16 @@ def _is_furniture(tag: Any) -> bool:
         return True
     names = " ".join([*tag.get("class", []), str(tag.get("id", ""))])
     return bool(names.strip() and DROP_NAMES.search(names))
+
+
+def nesting_depth(root: Any) -> int:
+    """How many elements deep the tree under ``root`` goes (iterative: any depth is safe to measure)."""
+    deepest, stack = 0, [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.children if getattr(child, "name", None))
+    return deepest
 
 
 def _main_content(soup: Any) -> tuple[Any, bool]:
@@ -177,6 +190,13 @@ def parse_html(data: bytes, name: str) -> Parsed:
         soup = BeautifulSoup(data, "lxml")
     except Exception as exc:  # lxml and the encoding detector raise many types on broken input
         raise IngestError(name, f"is not a readable web page ({type(exc).__name__}: {exc})") from None
+    depth = nesting_depth(soup)
+    if depth > MAX_NESTING:
+        raise IngestError(
+            name,
+            f"nests its elements {depth} deep, more than the {MAX_NESTING} this reader follows; "
+            "it is not a report page as saved by a browser (save the page again, or add it as PDF)",
+        )
     meta = _meta(soup)
     root, is_main = _main_content(soup)
     for tag in root.find_all(DROP_TAGS if is_main else (*DROP_TAGS, "header")):

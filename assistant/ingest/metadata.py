@@ -30,11 +30,21 @@ def slugify(text: str) -> str:
 
 
 def sidecar_for(path: Path) -> Path | None:
-    """The sidecar file of ``path``, if one exists."""
+    """The sidecar file of ``path``, if one exists.
+
+    A sidecar that is a link to somewhere outside the report's folder is ignored (never read),
+    and so is a name the file system cannot hold (a report name near the length limit).
+    """
     for suffix in SIDECAR_SUFFIXES:
         candidate = path.with_name(path.stem + suffix)
-        if candidate != path and candidate.is_file():
-            return candidate
+        try:
+            if candidate == path or not candidate.is_file():
+                continue
+            if candidate.is_symlink() and not candidate.resolve().is_relative_to(path.parent.resolve()):
+                continue
+        except OSError:  # e.g. "File name too long"
+            continue
+        return candidate
     return None
 
 

@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 
 from assistant import __version__
-from assistant.embedding import Embedder, canonical_model_id, make_embedder
+from assistant.embedding import Embedder, canonical_model_id, embed_all, make_embedder
 from assistant.errors import CorpusError, IngestError
-from assistant.ingest import EXTENSIONS, PARSER_VERSION, discover, load_report
+from assistant.ingest import EXTENSIONS, PARSER_VERSION, discover, load_report, refused_files
 from assistant.ingest.metadata import sidecar_for
 from assistant.passages import dense_units, lexical_text, report_passages
 from assistant.records import Passage, ReportMeta
@@ -29,7 +29,13 @@ from assistant.settings import Settings
 from assistant.store import layout
 from assistant.store.manifest import MANIFEST, Manifest, ReportEntry, file_record, read_manifest
 from assistant.store.table import PassageTable, write_table
-from assistant.store.vectors import choose_index_type, load_embeddings, load_offsets, save_vectors
+from assistant.store.vectors import (
+    choose_index_type,
+    load_embeddings,
+    load_offsets,
+    passage_blocks,
+    save_vectors,
+)
 from assistant.store.vocabulary import write_vocabulary
 
 EMBED_TEXT_VERSION = "3-context+grade+sentences"
@@ -151,7 +157,7 @@ def live_manifest(index: Path) -> Manifest | None:
 
 
 Blocks = list[np.ndarray]
-"""One ``(units, dim)`` array of vectors per passage (see :func:`assistant.passages.dense_units`)."""
+"""One ``(units, dim)`` float16 array of vectors per passage (see :func:`assistant.passages.dense_units`)."""
 
 
 def _reuse(
@@ -165,7 +171,7 @@ def _reuse(
         codes = {table.columns.report_ids.index(r.id) for r in entries if r.id in table.columns.report_ids}
         rows = np.flatnonzero(np.isin(np.asarray(table.columns.report), list(codes)))
         passages = [table.get(int(i)) for i in rows]
-        blocks = [np.asarray(vectors[offsets[i] : offsets[i + 1]], dtype=np.float32) for i in rows]
+        blocks = list(passage_blocks(vectors, offsets, rows))
         return passages, blocks, entries
     finally:
         table.close()
@@ -183,6 +189,7 @@ def update_index(
     """Bring the index in ``settings.index`` up to date with ``settings.corpus``."""
     started = time.perf_counter()
     wanted = index_settings(settings)
+    refused = refused_files(settings.corpus)  # links out of the corpus, undecodable names: never read
     with layout.writer_lock(settings.index):
         old_version = layout.current_version(settings.index)
         layout.prune(settings.index, keep=old_version)
@@ -194,6 +201,7 @@ def update_index(
         if not plan.changed:
             return UpdateResult(
                 plan,
+                tuple(refused),
                 passage_count=old.passage_count if old else 0,
                 version=old_version,
                 seconds=time.perf_counter() - started,
@@ -203,13 +211,13 @@ def update_index(
             log(f"Rebuilding the whole index: {plan.rebuild_reason}.")
         keep = set(plan.unchanged)
         todo = [f for f in files if f.path in set(plan.added) | set(plan.updated)]
-        failures: list[IngestError] = []
+        failures: list[IngestError] = list(refused)
         new_passages: list[Passage] = []
         entries: dict[str, ReportEntry] = {}
         skipped: list[dict[str, str]] = []
         for f in todo:
             try:
-                report = load_report(f.source, settings.corpus)
+                report = load_report(f.source, settings.corpus, settings.max_upload_mb * 1_000_000)
             except IngestError as exc:
                 failures.append(exc)
                 skipped.append({"path": f.path, "fingerprint": f.fingerprint, "reason": exc.reason})
@@ -249,11 +257,12 @@ def _embed(
     """Embed every unit of every passage in one batched call; split the result per passage."""
     if not passages:
         return []
-    embedder = embedder or make_embedder(settings.model, backend="torch", batch_size=settings.batch_size)
+    embedder = embedder or make_embedder(settings.model, settings.backend, batch_size=settings.batch_size)
     units = [dense_units(p) for p in passages]
     texts = [t for u in units for t in u]
     log(f"Embedding {len(passages)} passages ({len(texts)} texts) with {embedder.model_id} ...")
-    vectors = embedder.embed(texts, progress=progress)
+    vectors = embed_all(embedder, texts, progress=progress)
+    del texts
     bounds = np.cumsum([0, *(len(u) for u in units)])
     return [vectors[a:b] for a, b in itertools.pairwise(bounds)]
 
@@ -293,9 +302,9 @@ def _write_version(
         )
     work = layout.new_workdir(settings.index)
     count = write_table(work, passages, [e.id for e in entries])
-    kind = choose_index_type(count, index_type)
+    kind = choose_index_type(sum(map(len, blocks)), index_type)
     dim = int(blocks[0].shape[1])
-    save_vectors(work, np.concatenate(blocks).astype(np.float32), np.cumsum([0, *map(len, blocks)]), kind)
+    save_vectors(work, blocks, kind)
     lexical = LexicalIndex.build([lexical_text(p) for p in passages])
     lexical.save(work / layout.LEXICAL_DIR)
     write_vocabulary(work, passages)

@@ -133,3 +133,18 @@ def test_the_app_builds_with_a_named_ask_endpoint(logic: ChatLogic) -> None:
     demo = build_app(logic.assistant)
     names = {fn.api_name for fn in demo.fns.values()}
     assert "ask" in names
+
+
+def test_old_exports_are_removed(logic: ChatLogic) -> None:
+    import os
+    import time
+
+    old = logic.export_dir / "old"
+    old.mkdir(parents=True)
+    (old / "briefing.md").write_text("x")
+    stale = time.time() - 3600
+    os.utime(old, (stale, stale))
+    fresh = logic.export_dir / "fresh"
+    fresh.mkdir()
+    logic.export(Briefing())
+    assert not old.exists() and fresh.exists()

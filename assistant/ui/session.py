@@ -7,6 +7,7 @@ Per browser session there are two immutable values: the :class:`Latest` question
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import threading
 import time
@@ -26,6 +27,7 @@ from assistant.ui.cards import cards_html
 from assistant.ui.render import escape_md, reply_markdown
 
 Message = dict[str, Any]
+EXPORT_TTL = 600.0
 
 
 @dataclass(frozen=True)
@@ -172,10 +174,26 @@ class ChatLogic:
         return briefing
 
     def export(self, briefing: Briefing) -> tuple[Path | None, Path | None]:
-        """Fresh Markdown and DOCX files of ``briefing`` (None, None while it is empty)."""
+        """Fresh Markdown and DOCX files of ``briefing`` (None, None while it is empty).
+
+        Each export gets its own folder (Gradio serves a copy from its cache); folders older
+        than :data:`EXPORT_TTL` seconds are removed, as every edit writes a new export.
+        """
+        self._prune_exports()
         if not briefing.pins:
             return None, None
         return write_exports(briefing, self.reports(), self.export_dir / uuid.uuid4().hex)
+
+    def _prune_exports(self) -> None:
+        if not self.export_dir.is_dir():
+            return
+        cutoff = time.time() - EXPORT_TTL
+        for folder in self.export_dir.iterdir():
+            try:
+                if folder.stat().st_mtime < cutoff:
+                    shutil.rmtree(folder, ignore_errors=True)
+            except OSError:
+                continue
 
     def upload(self, path: str | Path | None) -> str:
         """Add an uploaded report file to the library and index it; a Markdown status line either way.

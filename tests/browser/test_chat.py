@@ -43,11 +43,20 @@ def test_a_question_shows_cited_cards_and_a_quoted_summary(chat: Chat, tmp_path:
         assert flat(quote) in report
     reply = chat.last_reply()
     assert reply.startswith("In brief:")
-    for sentence, number in re.findall(r"“([^”]+)” \[(\d)\]", reply):
+    quoted = re.findall(r"“([^”]+)” \[(\d)\]", reply)
+    assert 1 <= len(quoted) <= 3
+    for sentence, number in quoted:
         assert flat(sentence) in flat(cards.nth(int(number) - 1).locator("blockquote").inner_text())
     focused = chat.page.evaluate("() => document.activeElement?.closest('#question') !== null")
     assert focused, "focus should return to the question box"
+    box = first.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 800, "the first card fits a 1280×800 window"
     chat.screenshot("chat", tmp_path)
+    chat.question_box().fill("PNC wanted suspects")  # the Ask button works too, and gives focus back
+    before = chat.turn()
+    chat.page.locator("#ask").click()
+    chat.wait_for_new_cards(before)
+    chat.page.wait_for_function("() => document.activeElement?.closest('#question') !== null")
 
 
 def test_pin_two_passages_edit_reorder_and_export(chat: Chat, tmp_path: Path) -> None:

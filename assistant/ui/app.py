@@ -20,7 +20,7 @@ from assistant.settings import Settings
 from assistant.ui import style
 from assistant.ui.briefing_panel import BriefingPanel
 from assistant.ui.cards import EMPTY
-from assistant.ui.session import ChatLogic, Latest, make_filters
+from assistant.ui.session import ChatLogic, Latest, make_filters, session_key
 
 EXAMPLES = [
     "What is said about detective shortages?",
@@ -126,7 +126,7 @@ def build_app(assistant: Assistant) -> Any:
             request: gr.Request,  # type: ignore[name-defined]
             *values: Any,
         ) -> tuple[str, list[dict[str, Any]], Latest | None, str]:
-            _, b = logic.briefings.get(session(request))
+            _, b = logic.briefings.get(session_key(request))
             history, new, html = logic.ask(message, history, last, make_filters(*values), b)
             return "", history, new, html
 
@@ -143,7 +143,7 @@ def build_app(assistant: Assistant) -> Any:
             data = getattr(evt, "_data", None) or {}
             wanted = {str(x) for x in data.get("pinned", [])} if data.get("action") == "pins" else None
             view = logic.briefings.update(
-                session(request), lambda b: b if wanted is None else logic.set_pins(last, b, wanted)
+                session_key(request), lambda b: b if wanted is None else logic.set_pins(last, b, wanted)
             )
             return [view, logic.cards(last, view[1]), *panel.values(view[1])]
 
@@ -168,7 +168,7 @@ def build_app(assistant: Assistant) -> Any:
         demo.load(panel.restore, [panel.saved], panel.load_outputs, **private)
 
         def forget(request: gr.Request) -> None:  # type: ignore[name-defined]
-            logic.briefings.drop(session(request))
+            logic.briefings.drop(session_key(request))
 
         demo.unload(forget)
         gr.api(ask, api_name="ask")
@@ -178,11 +178,6 @@ def build_app(assistant: Assistant) -> Any:
 def storage_secret(settings: Settings) -> str:
     """Key for the briefing kept in the browser: stable for one index folder, so it outlives restarts."""
     return hashlib.sha256(f"report-assistant:{settings.index.resolve()}".encode()).hexdigest()[:32]
-
-
-def session(request: Any) -> str:
-    """The browser session an event came from (its briefing's key)."""
-    return str(getattr(request, "session_hash", None) or "")
 
 
 def serve(settings: Settings, log: Callable[[str], None] = print, block: bool = True) -> Any:

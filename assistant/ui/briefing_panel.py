@@ -7,7 +7,7 @@ from typing import Any
 
 from assistant.briefing import Briefing
 from assistant.ui.cards import pin_html
-from assistant.ui.session import ChatLogic, Latest
+from assistant.ui.session import ChatLogic, Latest, session_key
 
 EMPTY_HINT = "Nothing pinned yet: press **Pin to briefing** on an evidence card."
 View = tuple[int, Briefing]
@@ -73,7 +73,7 @@ class BriefingPanel:
             self._draw(view[1], latest, cards)
 
     def change(self, request: Any, fn: Callable[[Briefing], Briefing]) -> View:
-        return self.logic.briefings.update(str(getattr(request, "session_hash", None) or ""), fn)
+        return self.logic.briefings.update(session_key(request), fn)
 
     def values(self, briefing: Briefing) -> list[Any]:
         """New values for :attr:`outputs`: fresh downloads, the status line, the browser's copy."""

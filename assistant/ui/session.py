@@ -46,6 +46,11 @@ class Latest:
         return text[:1].upper() + text[1:]
 
 
+def session_key(request: Any) -> str:
+    """The browser session a Gradio event came from (``gr.Request.session_hash``; "" if none)."""
+    return str(getattr(request, "session_hash", None) or "")
+
+
 class BriefingStore:
     """Each browser session's briefing, changed under a lock.
 

@@ -71,7 +71,7 @@ def test_pin_two_passages_edit_reorder_and_export(chat: Chat, tmp_path: Path) ->
     assert chosen[0].locator("button.pin").get_attribute("aria-pressed") == "true"
     chat.page.get_by_role("tab", name="Briefing").click()
     second_heading = chat.page.get_by_label("Topic heading for passage 2")
-    second_heading.fill("Recommendations")
+    second_heading.fill("Related findings")
     second_heading.press("Enter")
     chat.page.wait_for_function(
         "() => document.querySelector('#briefing-status')?.innerText.includes('2 topic headings')"
@@ -81,6 +81,7 @@ def test_pin_two_passages_edit_reorder_and_export(chat: Chat, tmp_path: Path) ->
         "q => document.querySelector('[data-pin=\"1\"] blockquote')?.innerText.includes(q)",
         arg=quotes[1][:40],
     )
+    chat.page.wait_for_timeout(500)  # let the last edit's refresh settle before the screenshot
     chat.screenshot("briefing", tmp_path, full_page=True)
 
     with chat.page.expect_download() as got:
@@ -88,7 +89,7 @@ def test_pin_two_passages_edit_reorder_and_export(chat: Chat, tmp_path: Path) ->
     document = docx.Document(io.BytesIO(Path(got.value.path()).read_bytes()))
     paras = [(p.style.name if p.style is not None else "", p.text) for p in document.paragraphs]
     assert [t for s, t in paras if s == "Quote"] == [quotes[1], quotes[0]]
-    assert [t for s, t in paras if s == "Heading 1"] == ["Recommendations", "Detective shortages", "Sources"]
+    assert [t for s, t in paras if s == "Heading 1"] == ["Related findings", "Detective shortages", "Sources"]
     texts = [t for _, t in paras]
     for quote, citation in zip(quotes, citations, strict=True):
         assert texts[texts.index(quote) + 1] == f"— {citation} ({MET_URL}) [1]"
@@ -102,7 +103,7 @@ def test_pin_two_passages_edit_reorder_and_export(chat: Chat, tmp_path: Path) ->
         chat.page.locator("#download-md").click()
     markdown = Path(got.value.path()).read_text(encoding="utf-8")
     plain = re.sub(r"\\(.)", r"\1", markdown)
-    assert plain.index("## Recommendations") < plain.index(quotes[1]) < plain.index("## Detective shortages")
+    assert plain.index("## Related findings") < plain.index(quotes[1]) < plain.index("## Detective shortages")
     assert plain.index(quotes[0]) < plain.index("## Sources") < plain.rindex(MET_URL)
     for quote, citation in zip(quotes, citations, strict=True):
         assert f"> {quote}\n\n— {citation} ({MET_URL}) [1]" in plain

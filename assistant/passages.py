@@ -19,18 +19,33 @@ MAX_SENTENCE_UNITS = 12
 _SENTENCE_END = re.compile(r"(?<=[.!?;])[’”\"')\]]*\s+(?=[A-Z‘“\"'(\[0-9•])")
 
 
-def passage_id(report_id: str, path: tuple[str, ...], paragraph: int, bullet: int | None, text: str) -> str:
-    """sha256 over (report, heading path, ¶, bullet, text), first 16 hex digits (64 bits)."""
-    key = "\x1f".join((report_id, *path, str(paragraph), str(bullet), text))
+def passage_id(
+    report_id: str, path: tuple[str, ...], paragraph: int, bullet: int | None, text: str, repeat: int = 0
+) -> str:
+    """sha256 over (report, heading path, ¶, bullet, text), first 16 hex digits (64 bits).
+
+    ``repeat`` counts earlier passages of the report with the same key (the same heading twice
+    with the same text under it); it enters the hash only when non-zero, so ids stay unique
+    and every other id is unchanged.
+    """
+    key = "\x1f".join(
+        (report_id, *path, str(paragraph), str(bullet), text, *([str(repeat)] if repeat else []))
+    )
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:ID_LENGTH]
 
 
 def report_passages(report: Report) -> Iterator[Passage]:
-    """Every paragraph and bullet of ``report``, in document order."""
+    """Every paragraph and bullet of ``report``, in document order, with ids unique in the report."""
+    seen: dict[str, int] = {}
     for section in report.sections:
         for block in section.blocks:
+            key = passage_id(report.meta.id, section.path, block.paragraph, block.bullet, block.text)
+            repeat = seen.get(key, 0)
+            seen[key] = repeat + 1
             yield Passage(
-                id=passage_id(report.meta.id, section.path, block.paragraph, block.bullet, block.text),
+                id=passage_id(
+                    report.meta.id, section.path, block.paragraph, block.bullet, block.text, repeat
+                ),
                 report_id=report.meta.id,
                 report_title=report.meta.title,
                 section_path=section.path,

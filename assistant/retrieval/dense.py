@@ -1,7 +1,9 @@
 """Dense search: passages nearest a question vector by cosine similarity (inner product).
 
 A passage's dense score is the best cosine among its unit vectors (the passage in context
-and each of its sentences; see :func:`assistant.passages.dense_units`).
+and each of its sentences; see :func:`assistant.passages.dense_units`). Units found by an
+approximate index (whose scores are quantised) are re-scored exactly from the stored vectors
+before they are ranked, so approximation can only miss a unit, never misorder the ones found.
 """
 
 from __future__ import annotations
@@ -47,7 +49,18 @@ def _faiss_units(
         params.sel = faiss.IDSelectorBatch(rows.astype(np.int64))
     scores, ids = index.faiss.search(q, fetch, params=params)
     keep = ids[0] >= 0
-    return ids[0][keep].astype(np.int64), scores[0][keep]
+    unit_ids = ids[0][keep].astype(np.int64)
+    if index.manifest.index_type == "flat":
+        return unit_ids, scores[0][keep]
+    return unit_ids, exact_scores(index.embeddings, unit_ids, q[0])
+
+
+def exact_scores(vectors: np.ndarray, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Cosine of ``query`` with each stored vector in ``rows`` (read in row order: kind to a memory map)."""
+    order = np.argsort(rows)
+    sims = np.empty(len(rows), dtype=np.float32)
+    sims[order] = np.asarray(vectors[rows[order]], dtype=np.float32) @ query.astype(np.float32)
+    return sims
 
 
 def search(
@@ -79,11 +92,7 @@ def cosines(index: LoadedIndex, query: np.ndarray, ids: np.ndarray) -> np.ndarra
         return np.zeros(0, np.float32)
     starts, ends = index.offsets[ids], index.offsets[ids + 1]
     rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
-    order = np.argsort(rows)
-    sims = np.empty(len(rows), dtype=np.float32)
-    sims[order] = np.asarray(index.embeddings[rows[order]], dtype=np.float32) @ query.reshape(-1).astype(
-        np.float32
-    )
+    sims = exact_scores(index.embeddings, rows, query.reshape(-1))
     return np.maximum.reduceat(sims, np.concatenate([[0], np.cumsum(ends - starts)[:-1]])).astype(np.float32)
 
 

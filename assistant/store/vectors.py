@@ -3,16 +3,30 @@
 A passage has several vectors ("units": the passage in context, then each sentence; see
 :func:`assistant.passages.dense_units`). ``embeddings.npy`` (float16, memory-mapped) holds
 every unit, grouped by passage; ``unit_offsets.npy`` says passage *i* owns rows
-``offsets[i]:offsets[i+1]``. They let an update reuse unchanged reports' vectors and let
-filters score a subset exactly; ``vectors.faiss`` is the search structure over the units.
-All vectors are unit length, so inner product is cosine similarity.
+``offsets[i]:offsets[i+1]``. They let an update reuse unchanged reports' vectors, let
+filters score a subset exactly, and let approximate hits be re-scored exactly;
+``vectors.faiss`` is the search structure over the units. All vectors are unit length, so
+inner product is cosine similarity.
 
-Index type by passage count (overridable): exact ``flat`` search while it is fast enough,
-then approximate search, as measured in docs/BENCHMARKS.md.
+Index type by unit count (overridable with ``assistant index --index-type``), measured in
+docs/BENCHMARKS.md:
+
+* ``flat`` -- exact search, while it is fast enough (up to :data:`FLAT_MAX_UNITS`);
+* ``ivf`` -- inverted lists of 8-bit scalar-quantised vectors (``IVF<nlist>,SQ8``): a
+  quarter of the memory of float32, memory-mapped when loaded, and searched in a few
+  milliseconds at millions of units with recall@10 >= 0.98 against exact search;
+* ``hnsw`` -- graph search over float32 vectors: fast, but held wholly in memory and slow
+  to build, so never chosen automatically.
+
+Everything is written and built a chunk at a time, so a build never holds a float32 copy
+of all the vectors.
 """
 
 from __future__ import annotations
 
+import math
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,24 +37,64 @@ from assistant.errors import SettingsError, StoreError
 EMBEDDINGS = "embeddings.npy"
 OFFSETS = "unit_offsets.npy"
 FAISS_FILE = "vectors.faiss"
-INDEX_TYPES = ("auto", "flat", "hnsw", "ivf")
-FLAT_MAX = 200_000
-"""Above this many passages exact search passes ~20 ms per query on 2 cores."""
+INDEX_TYPES = ("auto", "flat", "ivf", "hnsw")
+FLAT_MAX_UNITS = 100_000
+"""Above this many unit vectors exact search passes ~10 ms a question on one core; IVF is
+then faster at recall >= 0.98 (docs/BENCHMARKS.md)."""
+CHUNK = 65_536
+"""Vectors converted to float32 and added to FAISS at a time."""
+TRAIN_PER_LIST = 40
+"""Training vectors per inverted list (k-means wants at least 39 per centroid)."""
+PROBE_FRACTION = 1 / 48
+"""Share of the inverted lists scanned per question, tuned for recall@10 >= 0.98."""
+MIN_PROBES = 16
 
 
-def choose_index_type(count: int, requested: str = "auto") -> str:
-    """``requested`` unless it is ``auto``; then flat up to :data:`FLAT_MAX` passages, else hnsw."""
+def choose_index_type(units: int, requested: str = "auto") -> str:
+    """``requested`` unless it is ``auto``; then flat up to :data:`FLAT_MAX_UNITS` unit vectors, else ivf."""
     if requested not in INDEX_TYPES:
         raise SettingsError(f"index type must be one of {', '.join(INDEX_TYPES)}; got {requested!r}")
     if requested != "auto":
         return requested
-    return "flat" if count <= FLAT_MAX else "hnsw"
+    return "flat" if units <= FLAT_MAX_UNITS else "ivf"
+
+
+def ivf_shape(units: int) -> tuple[int, int]:
+    """``(nlist, nprobe)`` for an IVF index over ``units`` vectors.
+
+    nlist = 4 * sqrt(units) (FAISS's rule of thumb: lists of ~sqrt(units)/4 vectors), at
+    least 1 and at most units / 39 so k-means has enough points per centroid; nprobe scans
+    :data:`PROBE_FRACTION` of the lists, at least :data:`MIN_PROBES`.
+    """
+    nlist = max(1, min(4 * round(math.sqrt(units)), units // 39))
+    return nlist, min(nlist, max(MIN_PROBES, round(nlist * PROBE_FRACTION)))
+
+
+def _rows(vectors: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    return np.ascontiguousarray(vectors[lo:hi], dtype=np.float32)
+
+
+def _training_sample(vectors: np.ndarray, count: int) -> np.ndarray:
+    """``count`` rows spread evenly over ``vectors`` (deterministic), as float32."""
+    if count >= len(vectors):
+        return _rows(vectors, 0, len(vectors))
+    picks = np.linspace(0, len(vectors) - 1, count).astype(np.int64)
+    return np.ascontiguousarray(vectors[picks], dtype=np.float32)
 
 
 def build_faiss(vectors: np.ndarray, index_type: str) -> Any:
-    """A FAISS inner-product index over ``vectors`` (float32, unit rows)."""
+    """A FAISS inner-product index over ``vectors`` (unit rows, any float dtype, may be memory-mapped)."""
     import faiss
 
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(os.cpu_count() or 1)  # building is batch work: use every core
+    try:
+        return _build(faiss, vectors, index_type)
+    finally:
+        faiss.omp_set_num_threads(threads)
+
+
+def _build(faiss: Any, vectors: np.ndarray, index_type: str) -> Any:
     dim = vectors.shape[1]
     index: Any
     if index_type == "flat":
@@ -50,27 +104,42 @@ def build_faiss(vectors: np.ndarray, index_type: str) -> Any:
         index.hnsw.efConstruction = 80
         index.hnsw.efSearch = 128
     elif index_type == "ivf":
-        nlist = max(1, min(4 * int(np.sqrt(len(vectors))), len(vectors) // 39 or 1))
+        nlist, nprobe = ivf_shape(len(vectors))
         quantizer = faiss.IndexFlatIP(dim)
-        index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
-        index.train(vectors)
-        index.nprobe = min(nlist, 32)
+        index = faiss.IndexIVFScalarQuantizer(
+            quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+        )
+        index.cp.seed = 1234
+        index.train(_training_sample(vectors, nlist * TRAIN_PER_LIST))
+        index.nprobe = nprobe
     else:
         raise SettingsError(f"index type must be one of {', '.join(INDEX_TYPES[1:])}; got {index_type!r}")
-    if len(vectors):
-        index.add(vectors)
+    for lo in range(0, len(vectors), CHUNK):
+        index.add(_rows(vectors, lo, lo + CHUNK))
     return index
 
 
-def save_vectors(folder: Path, vectors: np.ndarray, offsets: np.ndarray, index_type: str) -> None:
-    """Write unit vectors, their per-passage offsets, and the FAISS index over them."""
+def _write_rows(path: Path, blocks: Sequence[np.ndarray], total: int, dim: int) -> np.ndarray:
+    """Write ``blocks`` one after another into a float16 ``.npy`` at ``path``; return it memory-mapped."""
+    out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float16, shape=(total, dim))
+    row = 0
+    for block in blocks:
+        out[row : row + len(block)] = block
+        row += len(block)
+    out.flush()
+    del out
+    return load_embeddings(path.parent)
+
+
+def save_vectors(folder: Path, blocks: Sequence[np.ndarray], index_type: str) -> None:
+    """Write every passage's block of unit vectors, the per-passage offsets, and the FAISS index."""
     import faiss
 
-    np.save(folder / EMBEDDINGS, vectors.astype(np.float16))
-    np.save(folder / OFFSETS, np.asarray(offsets, dtype=np.int64))
-    faiss.write_index(
-        build_faiss(np.ascontiguousarray(vectors, dtype=np.float32), index_type), str(folder / FAISS_FILE)
-    )
+    sizes = [len(b) for b in blocks]
+    dim = int(blocks[0].shape[1]) if blocks else 0
+    np.save(folder / OFFSETS, np.cumsum([0, *sizes], dtype=np.int64))
+    vectors = _write_rows(folder / EMBEDDINGS, blocks, sum(sizes), dim)
+    faiss.write_index(build_faiss(vectors, index_type), str(folder / FAISS_FILE))
 
 
 def load_embeddings(folder: Path) -> np.ndarray:
@@ -85,17 +154,29 @@ def load_offsets(folder: Path) -> np.ndarray:
     return offsets
 
 
+def passage_blocks(vectors: np.ndarray, offsets: np.ndarray, rows: Iterable[int]) -> Iterator[np.ndarray]:
+    """The unit vectors of each passage row in ``rows``, as they are stored (float16)."""
+    for i in rows:
+        yield np.asarray(vectors[offsets[i] : offsets[i + 1]])
+
+
 def unit_owners(offsets: np.ndarray) -> np.ndarray:
     """The passage row that owns each unit row."""
     return np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
 
 
 def load_faiss(folder: Path, expected_count: int, expected_dim: int) -> Any:
-    """Read ``vectors.faiss`` and check it matches the manifest; never trust a mismatched file."""
+    """Read ``vectors.faiss`` and check it matches the manifest; never trust a mismatched file.
+
+    IVF indexes are memory-mapped (their inverted lists stay on disk until a search touches
+    them); FAISS cannot map flat or HNSW indexes, which are small when chosen automatically.
+    Searches run on one thread: a single question is too small to share, and on a shared
+    2-core machine a second thread waits for a busy core.
+    """
     import faiss
 
     path = folder / FAISS_FILE
-    flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if _is_ivf_file(path) else 0
+    flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if is_ivf_file(path) else 0
     try:
         index = faiss.read_index(str(path), flags)
     except RuntimeError as exc:
@@ -108,9 +189,11 @@ def load_faiss(folder: Path, expected_count: int, expected_dim: int) -> Any:
             f"{path} holds {index.ntotal} vectors of dimension {index.d}, the manifest says "
             f"{expected_count} of {expected_dim}; run `assistant index --rebuild`"
         )
+    faiss.omp_set_num_threads(1)
     return index
 
 
-def _is_ivf_file(path: Path) -> bool:
+def is_ivf_file(path: Path) -> bool:
+    """Whether ``path`` holds an IVF index (the only kind FAISS can memory-map)."""
     with open(path, "rb") as fh:
         return fh.read(4) in (b"IwFl", b"IwSq", b"IwPQ")

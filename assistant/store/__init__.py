@@ -8,12 +8,14 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from assistant.embedding import Embedder
+from assistant.errors import StoreError
 from assistant.settings import Settings
 from assistant.store import layout
 from assistant.store.build import (
@@ -71,29 +73,63 @@ def ensure_index(
 
 
 class LiveIndex:
-    """The live version, swapped for a newer one when ``CURRENT`` changes (checked at most once a second)."""
+    """The live version, swapped for a newer one when ``CURRENT`` changes (checked at most once a second).
 
-    def __init__(self, settings: Settings, loaded: LoadedIndex, check_every: float = 1.0) -> None:
+    A new version is served only once it has loaded and verified, and only if it was built
+    with the same model (a question vector compared with another model's passage vectors would
+    rank nonsense). Otherwise the current version stays in service and the reason is logged
+    once and kept in :attr:`problem`; a damaged version never takes a working chat down.
+    """
+
+    def __init__(
+        self, settings: Settings, loaded: LoadedIndex, check_every: float = 1.0, log: Log | None = None
+    ) -> None:
         self.settings = settings
         self._loaded = loaded
         self._token = loaded.version.name
+        self._refused: str | None = None
         self._check_every = check_every
         self._checked = time.monotonic()
         self._lock = threading.Lock()
+        self._log = log or (lambda message: print(message, file=sys.stderr, flush=True))
+        self.problem: str | None = None
+        """Why the newest published version is not being served, if it is not."""
 
     def get(self) -> LoadedIndex:
         now = time.monotonic()
         if now - self._checked >= self._check_every:
             self._checked = now
             token = layout.current_token(self.settings.index)
-            if token and token != self._token:
+            if token and token not in (self._token, self._refused):
                 with self._lock:
-                    if token != self._token:
-                        version = layout.current_version(self.settings.index)
-                        if version is not None:
-                            self._loaded = open_version(version)
-                            self._token = token
+                    if token not in (self._token, self._refused):
+                        self._switch(token)
         return self._loaded
+
+    def _switch(self, token: str) -> None:
+        try:
+            version = layout.current_version(self.settings.index)
+            if version is None:
+                return
+            loaded = open_version(version)
+        except StoreError as exc:
+            self._refuse(token, f"the index version {token} is not served: {exc}")
+            return
+        old = self._loaded.manifest
+        if (loaded.manifest.model, loaded.manifest.dimension) != (old.model, old.dimension):
+            loaded.close()
+            self._refuse(
+                token,
+                f"the index version {token} was built with model {loaded.manifest.model} "
+                f"({loaded.manifest.dimension} dimensions) but this chat embeds questions with "
+                f"{old.model}; still serving {self._token} (restart the chat to use the new model)",
+            )
+            return
+        self._loaded, self._token, self._refused, self.problem = loaded, token, None, None
+
+    def _refuse(self, token: str, message: str) -> None:
+        self._refused, self.problem = token, message
+        self._log(message)
 
 
 __all__ = [

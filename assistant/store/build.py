@@ -19,7 +19,7 @@ import numpy as np
 
 from assistant import __version__
 from assistant.embedding import Embedder, canonical_model_id, embed_all, make_embedder
-from assistant.errors import CorpusError, IngestError
+from assistant.errors import CorpusError, IngestError, StoreError
 from assistant.ingest import EXTENSIONS, PARSER_VERSION, discover, load_report, refused_files
 from assistant.ingest.metadata import sidecar_for
 from assistant.passages import dense_units, lexical_text, report_passages
@@ -27,6 +27,7 @@ from assistant.records import Passage, ReportMeta
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.settings import Settings
 from assistant.store import layout
+from assistant.store.load import verify_files
 from assistant.store.manifest import MANIFEST, Manifest, ReportEntry, file_record, read_manifest
 from assistant.store.table import PassageTable, write_table
 from assistant.store.vectors import (
@@ -191,9 +192,8 @@ def update_index(
     wanted = index_settings(settings)
     refused = refused_files(settings.corpus)  # links out of the corpus, undecodable names: never read
     with layout.writer_lock(settings.index):
-        old_version = layout.current_version(settings.index)
+        old_version, old = _whole_live_version(settings.index, log)
         layout.prune(settings.index, keep=old_version)
-        old = read_manifest(old_version) if old_version else None
         files = scan_corpus(settings.corpus, old)
         plan = plan_update(None if rebuild else old, files, wanted)
         if rebuild and old is not None:
@@ -245,6 +245,25 @@ def update_index(
             time.perf_counter() - started,
             tuple(all_entries),
         )
+
+
+def _whole_live_version(index: Path, log: Log) -> tuple[Path | None, Manifest | None]:
+    """The live version and its manifest when every file checks out, else ``(None, None)``.
+
+    An update reuses the live version's passages and vectors; reusing damaged ones would carry
+    the damage into a new version with fresh, valid checksums. So a damaged live version
+    (or a ``CURRENT`` naming none) is reported and the index is rebuilt in full.
+    """
+    try:
+        version = layout.current_version(index)
+        if version is None:
+            return None, None
+        manifest = read_manifest(version)
+        verify_files(version, manifest)
+    except StoreError as exc:
+        log(f"The live index cannot be reused, so it is rebuilt in full: {exc}")
+        return None, None
+    return version, manifest
 
 
 def _entry(f: FileState, meta: ReportMeta, count: int) -> ReportEntry:

@@ -108,7 +108,7 @@ def read_manifest(version: Path) -> Manifest:
         manifest = Manifest.from_dict(data)
     except FileNotFoundError:
         raise StoreError(f"{path} is missing; run `assistant index --rebuild` to rebuild the index") from None
-    except (OSError, ValueError, TypeError, KeyError) as exc:
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:  # JSON of the wrong shape too
         raise StoreError(
             f"{path} is damaged ({type(exc).__name__}); run `assistant index --rebuild` to rebuild the index"
         ) from None

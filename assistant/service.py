@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from assistant.embedding import CachedEmbedder, Embedder, make_embedder
 from assistant.errors import QuestionError
@@ -13,6 +14,7 @@ from assistant.retrieval.pipeline import RetrievalConfig, Retriever, variant
 from assistant.retrieval.rerank import CrossEncoderReranker
 from assistant.settings import Settings
 from assistant.store import LiveIndex, ensure_index
+from assistant.store.table import SECTION_SEP
 
 MAX_K = 50
 
@@ -56,3 +58,16 @@ class Assistant:
     def reports(self) -> list[ReportMeta]:
         """Metadata of every indexed report, by title."""
         return sorted(self.live.get().reports.values(), key=lambda m: m.title)
+
+    def sections(self) -> list[str]:
+        """The top-level section headings of the indexed reports (for section filters)."""
+        paths = self.live.get().table.columns.sections
+        return sorted({p.split(SECTION_SEP)[0] for p in paths if p})
+
+    def add_upload(self, filename: str, path: Path, log: Callable[[str], None] = print) -> str:
+        """Add an uploaded report (checked, copied into the corpus, indexed); it is searchable on return."""
+        from assistant.library import add_upload
+
+        summary = add_upload(self.settings, filename, path, log=log)
+        self.live.get(refresh=True)
+        return summary

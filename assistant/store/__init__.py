@@ -95,9 +95,10 @@ class LiveIndex:
         self.problem: str | None = None
         """Why the newest published version is not being served, if it is not."""
 
-    def get(self) -> LoadedIndex:
+    def get(self, *, refresh: bool = False) -> LoadedIndex:
+        """The version to serve; ``refresh`` checks for a newer one now rather than within a second."""
         now = time.monotonic()
-        if now - self._checked >= self._check_every:
+        if refresh or now - self._checked >= self._check_every:
             self._checked = now
             token = layout.current_token(self.settings.index)
             if token and token not in (self._token, self._refused):

@@ -121,12 +121,11 @@ class ChatLogic:
 
     def filter_choices(self) -> FilterChoices:
         metas = self.assistant.reports()
-        sections = self.assistant.live.get().table.columns.sections
         return FilterChoices(
             report=[m.title for m in metas],
             force=sorted({m.force for m in metas if m.force}),
             year=sorted({m.year for m in metas if m.year}),
-            section=sorted({s.split(" › ")[0] for s in sections if s}),
+            section=self.assistant.sections(),
             grade=list(GRADES),
         )
 
@@ -203,26 +202,15 @@ class ChatLogic:
     def upload(self, path: str | Path | None) -> str:
         """Add an uploaded report file to the library and index it; a Markdown status line either way.
 
-        The new report is searchable as soon as this returns: it waits (up to 3 s) for the live
-        index to switch to the new version.
+        The new report is searchable as soon as this returns.
         """
         if not path:
             return ""
-        from assistant.library import add_upload
-
         data = Path(path)
-        before = self.assistant.live.get().version.name
         try:
-            summary = add_upload(self.assistant.settings, data.name, data, log=lambda _m: None)
+            summary = self.assistant.add_upload(data.name, data, log=lambda _m: None)
         except AssistantError as exc:
             return f"⚠️ Not added: {escape_md(str(exc))}"
         if not summary.startswith("Added"):
             return escape_md(summary)
-        self._await_swap(before)
         return f"✅ {escape_md(summary)} It is searchable now."
-
-    def _await_swap(self, before: str, timeout: float = 3.0) -> None:
-        """Wait until the live index serves a version other than ``before`` (it checks once a second)."""
-        deadline = time.monotonic() + timeout
-        while self.assistant.live.get().version.name == before and time.monotonic() < deadline:
-            time.sleep(0.1)

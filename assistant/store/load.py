@@ -4,12 +4,23 @@ Checks, in order: every file the manifest lists exists with the recorded size an
 the passage table, the vectors, the FAISS index and the BM25 index all hold
 ``passage_count`` rows. Any mismatch is a :class:`StoreError` that says how to rebuild:
 a damaged index is refused, never served with wrong citations.
+
+Hashing every file costs about a second per 0.3-1 GB here, which at a million passages
+(~4 GB) would dominate start-up. So a file whose sha256 matched is remembered in
+``.verified.json`` by its stat signature (size, mtime, ctime, inode, device), and is hashed
+again only when that signature changes. Any write to a file -- truncation, an edit, a
+copy over it -- changes its ctime, which no program can set back, so damage done through
+the file system is still caught at load. A file changed in the last
+:data:`SETTLE_SECONDS` before it was verified is not remembered (timestamps are coarser
+than a fast write; git's "racy" rule). Pass ``reuse=False`` to hash everything regardless.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +39,44 @@ from assistant.store.vocabulary import DEFINITIONS, VOCABULARY
 REBUILD = "run `assistant index --rebuild` to rebuild it"
 
 
-def verify_files(version: Path, manifest: Manifest, *, checksums: bool = True) -> None:
-    """Raise :class:`StoreError` unless every listed file is present, of the right size and hash."""
+VERIFIED = ".verified.json"
+"""Stat signatures of files whose checksum matched (not listed in the manifest)."""
+SETTLE_SECONDS = 2.0
+
+
+def file_signature(path: Path) -> list[int]:
+    """What changes whenever a file is written to, replaced or truncated."""
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+
+
+def _remembered(version: Path) -> dict[str, list[int]]:
+    try:
+        data = json.loads((version / VERIFIED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _remember(version: Path, names: list[str], verified_at: float) -> None:
+    settled = verified_at - SETTLE_SECONDS
+    signatures = {}
+    for name in names:
+        signature = file_signature(version / name)
+        if max(signature[1], signature[2]) < settled * 1e9:
+            signatures[name] = signature
+    with contextlib.suppress(OSError):  # a read-only index is simply hashed again next time
+        layout.write_atomic(version / VERIFIED, json.dumps(signatures).encode("utf-8"))
+
+
+def verify_files(version: Path, manifest: Manifest, *, checksums: bool = True, reuse: bool = True) -> None:
+    """Raise :class:`StoreError` unless every listed file is present, of the right size and hash.
+
+    With ``reuse``, files unchanged since they last matched their checksum are not hashed again.
+    """
+    started = time.time()
+    known = _remembered(version) if checksums and reuse else {}
+    hashed = False
     for name, record in manifest.files.items():
         path = version / name
         if not path.is_file():
@@ -40,13 +87,16 @@ def verify_files(version: Path, manifest: Manifest, *, checksums: bool = True) -
                 f"index file {path} is {size} bytes, the manifest says {record['bytes']} "
                 f"(truncated or altered); {REBUILD}"
             )
-        if checksums:
+        if checksums and known.get(name) != file_signature(path):
+            hashed = True
             with open(path, "rb") as fh:
                 digest = hashlib.file_digest(fh, "sha256").hexdigest()
             if digest != record["sha256"]:
                 raise StoreError(
                     f"index file {path} does not match its checksum (altered or damaged); {REBUILD}"
                 )
+    if hashed:
+        _remember(version, list(manifest.files), started)
 
 
 @dataclass
@@ -74,10 +124,10 @@ class LoadedIndex:
         self.table.close()
 
 
-def open_version(version: Path, *, checksums: bool = True) -> LoadedIndex:
+def open_version(version: Path, *, checksums: bool = True, reuse: bool = True) -> LoadedIndex:
     """Load ``version`` after checking it; see the module docstring for what is checked."""
     manifest = read_manifest(version)
-    verify_files(version, manifest, checksums=checksums)
+    verify_files(version, manifest, checksums=checksums, reuse=reuse)
     n = manifest.passage_count
     try:
         table = PassageTable(version)
@@ -125,9 +175,9 @@ def open_version(version: Path, *, checksums: bool = True) -> LoadedIndex:
     )
 
 
-def open_index(index: Path, *, checksums: bool = True) -> LoadedIndex:
+def open_index(index: Path, *, checksums: bool = True, reuse: bool = True) -> LoadedIndex:
     """Load the live version under ``index``."""
     version = layout.current_version(index)
     if version is None:
         raise StoreError(f"there is no index at {index}; run `assistant index` to build it")
-    return open_version(version, checksums=checksums)
+    return open_version(version, checksums=checksums, reuse=reuse)

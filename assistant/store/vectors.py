@@ -48,6 +48,8 @@ TRAIN_PER_LIST = 40
 PROBE_FRACTION = 1 / 48
 """Share of the inverted lists scanned per question, tuned for recall@10 >= 0.98."""
 MIN_PROBES = 16
+KMEANS_ITERATIONS = 10
+"""k-means rounds when training IVF (FAISS's default 25 costs 2.5x the time for no measured recall)."""
 
 
 def choose_index_type(units: int, requested: str = "auto") -> str:
@@ -110,6 +112,7 @@ def _build(faiss: Any, vectors: np.ndarray, index_type: str) -> Any:
             quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
         )
         index.cp.seed = 1234
+        index.cp.niter = KMEANS_ITERATIONS
         index.train(_training_sample(vectors, nlist * TRAIN_PER_LIST))
         index.nprobe = nprobe
     else:

@@ -1,0 +1,286 @@
+"""Write the scale, encoder and txtai results into docs/BENCHMARKS.md, with a plot.
+
+    python -m benchmarks.report
+
+Reads ``benchmarks/results/{scale,encoders,txtai}.json`` (whichever exist) and replaces the
+text between ``<!-- scale:begin -->`` and ``<!-- scale:end -->`` in docs/BENCHMARKS.md,
+leaving the rest of the page as it is. The plot (``docs/benchmarks-scaling.png``) needs
+matplotlib (the ``bench`` extra).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+DOC = ROOT / "docs" / "BENCHMARKS.md"
+PLOT = ROOT / "docs" / "benchmarks-scaling.png"
+BEGIN, END = "<!-- scale:begin -->", "<!-- scale:end -->"
+ORDER = ("real", "10k", "100k", "1m")
+MACHINE_GIB = 24
+P95_LIMIT_MS = 120
+
+
+def _load(name: str) -> dict[str, Any]:
+    path = RESULTS / f"{name}.json"
+    data: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    return data
+
+
+def _n(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def _rows(scale: dict[str, Any]) -> list[dict[str, Any]]:
+    return [scale["sizes"][s] for s in ORDER if s in scale.get("sizes", {})]
+
+
+def _recall(row: dict[str, Any]) -> str:
+    rec = row.get("recall")
+    if not rec:
+        return "1 (exact)"
+    default = next(r for r in rec["rows"] if r["nprobe"] == 0)
+    return f"{default['recall@10']:.3f}"
+
+
+def latency_table(rows: list[dict[str, Any]]) -> list[str]:
+    stages = ("encode", "dense", "lexical", "fusion", "abstain", "analyse", "format")
+    head = "| passages | units | index | p50 ms | p95 ms | " + " | ".join(f"{s} p50/p95" for s in stages)
+    out = [head + " | encode share | recall@10 vs exact |", "|---" * (len(stages) + 7) + "|"]
+    for r in rows:
+        s = r["serve"]
+        cells = " | ".join(f"{s['stages_ms'][k]['p50']:.1f} / {s['stages_ms'][k]['p95']:.1f}" for k in stages)
+        units = r["build"].get("units") or r["build"].get("texts") or 0
+        out.append(
+            f"| {_n(r['passages'])} | {_n(units)} | {r['index_type']} | {s['latency_ms']['p50']:.1f} | "
+            f"**{s['latency_ms']['p95']:.1f}** | {cells} | {s['encode_share_median']:.0%} | {_recall(r)} |"
+        )
+    return out
+
+
+def memory_table(rows: list[dict[str, Any]]) -> list[str]:
+    out = [
+        "| passages | disk MB | serving RSS MB (anon + mapped files) | serving peak MB | cold start s "
+        "(first after build / later) | repeated question p50 ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        m = r["serve"]["memory_mb"]
+        out.append(
+            f"| {_n(r['passages'])} | {_n(r['disk_mb'])} | {m['VmRSS']:.0f} ({m['RssAnon']:.0f} + "
+            f"{m['RssFile']:.0f}) | {m['VmHWM']:.0f} | {r['first_serve']['cold_start_s']:.2f} / "
+            f"**{r['serve']['cold_start_s']:.2f}** | {r['serve']['repeated_latency_ms']['p50']:.1f} |"
+        )
+    return out
+
+
+def build_table(rows: list[dict[str, Any]], rate: dict[str, Any] | None) -> list[str]:
+    out = [
+        "| passages | how | build s | passages/s | peak memory MB |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        b = r["build"]
+        if "seconds" in b:
+            out.append(
+                f"| {_n(r['passages'])} | measured: parse + embed (ONNX) + write | {b['seconds']:.0f} | "
+                f"**{b['passages_per_s']:.0f}** (embedding alone {b['embed_passages_per_s']:.0f}) | "
+                f"{b['memory_mb']['VmHWM']:.0f} |"
+            )
+        elif rate:
+            per = 1 / rate["embed_passages_per_s"] + rate["other_seconds_per_passage"]
+            total = r["passages"] * per + b["write_seconds"]
+            out.append(
+                f"| {_n(r['passages'])} | write measured ({b['write_seconds']:.0f} s, synthetic vectors); "
+                f"parse + embed extrapolated from 10k | ~{total:,.0f} (~{total / 3600:.1f} h) | "
+                f"~{r['passages'] / total:.0f} | {b['memory_mb']['VmHWM']:.0f} (write stage) |"
+            )
+    return out
+
+
+def recall_table(rows: list[dict[str, Any]]) -> list[str]:
+    out = [
+        "| passages | nprobe | recall@10 | recall@100 | dense search p50 / p95 ms |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        for x in r.get("recall", {}).get("rows", []):
+            label = "default" if x["nprobe"] == 0 else str(x["nprobe"])
+            out.append(
+                f"| {_n(r['passages'])} | {label} | {x['recall@10']:.4f} | {x['recall@100']:.4f} | "
+                f"{x['dense_ms']['p50']:.2f} / {x['dense_ms']['p95']:.2f} |"
+            )
+    return out
+
+
+def limits(rows: list[dict[str, Any]]) -> list[str]:
+    """Where one machine stops being enough, from the growth between the two largest sizes."""
+    if len(rows) < 2:
+        return []
+    a, b = rows[-2], rows[-1]
+    dn = b["passages"] - a["passages"]
+    mem = (b["serve"]["memory_mb"]["VmRSS"] - a["serve"]["memory_mb"]["VmRSS"]) / dn
+    disk = (b["disk_mb"] - a["disk_mb"]) / dn
+    lat = (b["serve"]["latency_ms"]["p95"] - a["serve"]["latency_ms"]["p95"]) / dn
+    build_peak = (b["build"]["memory_mb"]["VmHWM"] - a["build"]["memory_mb"]["VmHWM"]) / dn
+    out = [
+        f"Growth between {_n(a['passages'])} and {_n(b['passages'])} passages, per million passages: serving "
+        f"memory +{mem * 1e6:,.0f} MB, index on disk +{disk * 1e6:,.0f} MB, build peak memory "
+        f"+{build_peak * 1e6:,.0f} MB, p95 latency {lat * 1e6:+.0f} ms.",
+    ]
+    if mem > 0:
+        at = b["passages"] + (MACHINE_GIB * 1024 - b["serve"]["memory_mb"]["VmRSS"]) / mem
+        out.append(
+            f"At that rate serving fills this machine's {MACHINE_GIB} GiB at about {at / 1e6:,.0f}M passages"
+        )
+    if build_peak > 0:
+        at = b["passages"] + (MACHINE_GIB * 1024 - b["build"]["memory_mb"]["VmHWM"]) / build_peak
+        out.append(f"a build's peak memory reaches {MACHINE_GIB} GiB at about {at / 1e6:,.0f}M passages")
+    if lat > 0:
+        at = b["passages"] + (P95_LIMIT_MS - b["serve"]["latency_ms"]["p95"]) / lat
+        out.append(
+            f"p95 latency passes {P95_LIMIT_MS} ms at about {max(at, b['passages']) / 1e6:,.1f}M passages"
+        )
+    return out
+
+
+def plot(rows: list[dict[str, Any]]) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    n = [r["passages"] for r in rows]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    left.plot(n, [r["serve"]["latency_ms"]["p50"] for r in rows], "o-", label="p50")
+    left.plot(n, [r["serve"]["latency_ms"]["p95"] for r in rows], "s-", label="p95")
+    left.plot(n, [r["serve"]["stages_ms"]["encode"]["p50"] for r in rows], "^--", label="encode p50")
+    left.axhline(P95_LIMIT_MS, color="grey", linestyle=":", label=f"{P95_LIMIT_MS} ms target at 1M")
+    left.set(xscale="log", xlabel="passages", ylabel="warm query latency, ms", title="Latency")
+    left.legend()
+    right.plot(n, [r["serve"]["memory_mb"]["VmRSS"] for r in rows], "o-", label="serving RSS")
+    right.plot(n, [r["serve"]["memory_mb"]["RssAnon"] for r in rows], "^--", label="serving, anonymous")
+    right.plot(n, [r["build"]["memory_mb"]["VmHWM"] for r in rows], "s-", label="build peak")
+    right.plot(n, [r["disk_mb"] for r in rows], "x:", label="index on disk")
+    right.set(xscale="log", yscale="log", xlabel="passages", ylabel="MB", title="Memory and disk")
+    right.legend()
+    fig.tight_layout()
+    fig.savefig(PLOT, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def encoder_section(enc: dict[str, Any]) -> list[str]:
+    if not enc:
+        return []
+    q = enc["question_ms"]
+    out = [
+        "### Encoders (`python -m benchmarks.encoders`)",
+        "",
+        f"ONNX vs torch vectors: cosine min {enc['onnx_vs_torch_cosine']['min']}, mean "
+        f"{enc['onnx_vs_torch_cosine']['mean']} ({enc['units_per_passage']} texts per passage).",
+        "",
+        "| encoder | question p50 / p95 ms |",
+        "|---|---|",
+        *[f"| {name} | {v['p50']:.1f} / {v['p95']:.1f} |" for name, v in q.items()],
+        "",
+        "| indexing | texts/s | passages/s |",
+        "|---|---|---|",
+        *[
+            f"| {name} | {v['texts_per_s']:.0f} | {v['passages_per_s']:.0f} |"
+            for name, v in enc["indexing"].items()
+        ],
+    ]
+    if "quality" in enc:
+        out += ["", "| index + questions encoded by | recall@5 | MRR@10 | nDCG@10 |", "|---|---|---|---|"]
+        out += [
+            f"| {b} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} | {m['ndcg@10']:.3f} |"
+            for b, m in enc["quality"].items()
+        ]
+    return [*out, ""]
+
+
+def txtai_section(tx: dict[str, Any]) -> list[str]:
+    if not tx:
+        return []
+    lat, qual = tx["latency_ms"], tx["quality"]
+    return [
+        "### Against txtai (`python -m benchmarks.txtai_compare`, `bench` extra)",
+        "",
+        f"Same {tx['passages']} passages, same MiniLM weights, same machine, one run, questions alternating "
+        f"between the two; {tx['questions_latency']} questions timed, {tx['questions_quality']} labelled "
+        "in-scope dev questions for quality. txtai: `Embeddings(path=<MiniLM folder>, hybrid=True)` "
+        "(its own torch encoder + BM25); ours: `Assistant.ask`, the whole answer.",
+        "",
+        "| | p50 ms | p95 ms | recall@5 | MRR@10 |",
+        "|---|---|---|---|---|",
+        *[
+            f"| {s} | {lat[s]['p50']:.1f} | {lat[s]['p95']:.1f} | "
+            f"{qual[s]['recall@5']:.3f} | {qual[s]['mrr@10']:.3f} |"
+            for s in ("ours", "txtai")
+        ],
+        "",
+        f"txtai takes **{tx['ratio_p50']}×** our time at the median and {tx['ratio_p95']}× at p95.",
+        "",
+    ]
+
+
+def render() -> None:
+    scale, enc, tx = _load("scale"), _load("encoders"), _load("txtai")
+    rows = _rows(scale)
+    rate = scale.get("sizes", {}).get("10k", {}).get("build")
+    m = scale.get("machine", {})
+    lines = [
+        BEGIN,
+        "## Query latency, memory and build at scale",
+        "",
+        "`python -m benchmarks.scale` (then `python -m benchmarks.report` re-writes this section). "
+        f"Machine: {m.get('cpu', '?')}, {m.get('cores', '?')} cores, {m.get('memory_gib', '?')} GiB, "
+        f"Python {m.get('python', '?')}; **shared with other work while measuring** (load average at "
+        "each size in `benchmarks/results/scale.json`), so single figures move run to run: compare within "
+        "one run.",
+        "",
+        "What the sizes are: *the real report* (83 passages); *10k*: 121 report files that rewrite the real "
+        "one (another force's name and year, sentences of each paragraph shuffled), parsed and embedded "
+        "for real; *100k* and *1M*: passages rewritten the same way, with **synthetic vectors** (noisy "
+        "copies of the 10k build's real vectors, noise set so a vector's nearest neighbour is as close as "
+        "in the real report) -- their latency, memory and recall figures are measured on those; their "
+        "build time is extrapolated. Latency: warm, one question at a time, k = 5, no reranking, "
+        f"{rows[0]['serve']['questions'] if rows else 220} questions (the 60 dev questions plus questions "
+        "made from the report's sentences), each asked once (repeats would hit the query cache).",
+        "",
+        *latency_table(rows),
+        "",
+        *memory_table(rows),
+        "",
+        "Cold start is process start to first answer with the index present (for 100k/1M opened "
+        "directly, without the corpus scan). The first start after a build hashes every index file; "
+        "later starts hash only files whose size/mtime/ctime/inode changed (`assistant/store/load.py`).",
+        "",
+        *build_table(rows, rate),
+        "",
+        "Approximate search against exact search (same question vectors, best unit per passage):",
+        "",
+        *recall_table(rows),
+        "",
+        *limits(rows),
+        "",
+    ]
+    if plot(rows) if rows else False:
+        lines += ["![Latency and memory against passage count](benchmarks-scaling.png)", ""]
+    lines += encoder_section(enc) + txtai_section(tx) + [END]
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+    if BEGIN in text and END in text:
+        text = text[: text.index(BEGIN)] + "\n".join(lines) + text[text.index(END) + len(END) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+    DOC.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,89 @@
+"""Load-time checksums: remembered for unchanged files, so a large index starts fast, yet any
+file replaced or rewritten since is hashed again and a damaged one refused."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.errors import StoreError
+from assistant.settings import Settings
+from assistant.store import load, open_index, update_index
+from tests.fakes import FakeEmbedder
+
+
+@pytest.fixture
+def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the files load hashes, in order."""
+    names: list[str] = []
+    real = hashlib.file_digest
+
+    def counting(fh: Any, digest: str) -> Any:
+        names.append(Path(fh.name).name)
+        return real(fh, digest)
+
+    monkeypatch.setattr(load.hashlib, "file_digest", counting)
+    return names
+
+
+def built(settings: Settings, fake: FakeEmbedder) -> Path:
+    version = update_index(settings, embedder=fake, progress=False, log=lambda _m: None).version
+    assert version is not None
+    return version
+
+
+def test_files_written_just_now_are_hashed_at_every_load(
+    settings: Settings, fake: FakeEmbedder, hashed: list[str]
+) -> None:
+    files = set(load.read_manifest(built(settings, fake)).files)
+    for _ in range(2):
+        hashed.clear()
+        open_index(settings.index).close()
+        assert sorted(hashed) == sorted(Path(f).name for f in files)
+
+
+def test_settled_files_that_matched_are_not_hashed_again(
+    settings: Settings, fake: FakeEmbedder, hashed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load, "SETTLE_SECONDS", -3600.0)  # as if the files were written an hour ago
+    version = built(settings, fake)
+    open_index(settings.index).close()
+    assert "passages.jsonl" in hashed
+    remembered = json.loads((version / load.VERIFIED).read_text())
+    assert set(remembered) == set(load.read_manifest(version).files)
+    hashed.clear()
+    open_index(settings.index).close()
+    assert hashed == []
+    open_index(settings.index, reuse=False).close()
+    assert "passages.jsonl" in hashed
+
+
+def test_a_file_replaced_after_it_was_verified_is_hashed_again_and_refused(
+    settings: Settings, fake: FakeEmbedder, hashed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load, "SETTLE_SECONDS", -3600.0)
+    version = built(settings, fake)
+    open_index(settings.index).close()
+    hashed.clear()
+    path = version / "passages.jsonl"
+    altered = path.read_bytes().replace(b"detective", b"detectivX")
+    tmp = path.with_name("replacement")
+    tmp.write_bytes(altered)
+    os.replace(tmp, path)  # same size, new file
+    with pytest.raises(StoreError, match="checksum"):
+        open_index(settings.index)
+    assert hashed == ["passages.jsonl"] or "passages.jsonl" in hashed
+
+
+def test_a_garbled_record_of_verified_files_only_costs_a_rehash(
+    settings: Settings, fake: FakeEmbedder, hashed: list[str]
+) -> None:
+    version = built(settings, fake)
+    (version / load.VERIFIED).write_text("{not json")
+    open_index(settings.index).close()
+    assert "passages.jsonl" in hashed

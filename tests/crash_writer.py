@@ -1,0 +1,93 @@
+"""``assistant index`` as a child process for the crash tests, announcing each stage of a build.
+
+    python -m tests.crash_writer CORPUS INDEX [--pause-at STAGE]
+
+It runs :func:`assistant.store.update_index` with the FakeEmbedder (a subprocess cannot be
+handed the test's fake, and the real model would make each of the many runs slow) and prints
+``stage <name>`` on stdout, flushed, as the build reaches each point below -- so the parent
+can SIGKILL it at a chosen moment, including inside the final write. ``--pause-at`` stops it
+at a stage until it is killed (to hold the writer lock). Nothing here changes what is written.
+
+Stages: ``locked`` (lock held, leftovers pruned), ``embedding``, ``workdir`` (writing the new
+version's files), ``fsync`` (flushing them), ``rename`` (work folder -> version folder),
+``pointer`` (new CURRENT written to a temporary file, before it replaces the old one),
+``published`` (CURRENT replaced), ``pruned`` (old versions removed), ``done``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+PAUSE: str | None = None
+
+
+def stage(name: str) -> None:
+    print(f"stage {name}", flush=True)
+    if name == PAUSE:
+        while True:
+            time.sleep(60)
+
+
+def announce(name: str, function: Callable[..., Any], after: bool = False) -> Callable[..., Any]:
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not after:
+            stage(name)
+        result = function(*args, **kwargs)
+        if after:
+            stage(name)
+        return result
+
+    return wrapped
+
+
+def main() -> None:
+    global PAUSE
+    parser = argparse.ArgumentParser()
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("index", type=Path)
+    parser.add_argument("--pause-at")
+    args = parser.parse_args()
+    PAUSE = args.pause_at
+
+    from assistant.store import layout, update_index
+    from tests.conftest import settings_for
+    from tests.fakes import FakeEmbedder
+
+    real_replace = os.replace
+
+    def replace(src: Any, dst: Any) -> None:
+        if Path(dst).name == layout.CURRENT:
+            stage("pointer")
+            real_replace(src, dst)
+            stage("published")
+        else:
+            real_replace(src, dst)
+
+    real_prune = layout.prune
+    prunes: list[None] = []
+
+    def prune(*args: Any, **kwargs: Any) -> None:  # first under the lock, last after publishing
+        real_prune(*args, **kwargs)
+        prunes.append(None)
+        stage("locked" if len(prunes) == 1 else "pruned")
+
+    layout.prune = prune  # type: ignore[assignment]
+    layout.new_workdir = announce("workdir", layout.new_workdir)  # type: ignore[assignment]
+    layout.fsync_tree = announce("fsync", layout.fsync_tree)  # type: ignore[assignment]
+    layout.os.rename = announce("rename", os.rename)  # type: ignore[assignment]
+    layout.os.replace = replace  # type: ignore[assignment]
+    FakeEmbedder.embed = announce("embedding", FakeEmbedder.embed)  # type: ignore[method-assign]
+
+    settings = settings_for(args.corpus, args.index)
+    update_index(settings, embedder=FakeEmbedder(), progress=False, log=lambda _m: None)
+    stage("done")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

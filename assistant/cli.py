@@ -61,8 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="build or update the index from the corpus folder")
     _common(p)
     p.add_argument("--rebuild", action="store_true", help="re-parse and re-embed every report")
-    p.add_argument("--index-type", default="auto", help="FAISS index: auto, flat, hnsw or ivf")
+    p.add_argument(
+        "--index-type",
+        default="auto",
+        help="FAISS index: auto (exact up to 100k unit vectors, then memory-mapped IVF), flat, ivf or hnsw",
+    )
     _add_setting(p, "batch_size", type=int, metavar="N")
+    _add_setting(p, "backend")
 
     p = sub.add_parser("ask", help="ask a question; print the best passages with citations")
     _common(p)

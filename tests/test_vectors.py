@@ -142,3 +142,21 @@ def test_exact_scores_match_a_plain_product() -> None:
     x = clustered(30)
     rows = np.array([7, 2, 29, 2])
     assert np.allclose(dense.exact_scores(x, rows, x[0]), x[rows] @ x[0], atol=1e-6)
+
+
+@pytest.mark.parametrize("size", [1, 3, 4, 100])
+def test_chunks_give_every_row_once_in_order(size: int) -> None:
+    x = clustered(23)
+    blocks = [x[:5], x[5:6], x[6:6], x[6:19], x[19:]]
+    chunks = list(vec._chunks(blocks, size))
+    assert all(len(c) <= size and c.dtype == np.float32 for c in chunks)
+    assert np.array_equal(np.concatenate(chunks), x)
+
+
+def test_training_sample_spreads_over_all_blocks() -> None:
+    x = clustered(100)
+    blocks = [x[i : i + 7] for i in range(0, 100, 7)]
+    sample = vec._training_sample(blocks, 100, 10)
+    expected = np.linspace(0, 99, 10).astype(int)
+    assert np.array_equal(sample, x[expected])
+    assert np.array_equal(vec._training_sample(blocks, 100, 500), x)

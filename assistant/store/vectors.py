@@ -72,32 +72,49 @@ def ivf_shape(units: int) -> tuple[int, int]:
     return nlist, min(nlist, max(MIN_PROBES, round(nlist * PROBE_FRACTION)))
 
 
-def _rows(vectors: np.ndarray, lo: int, hi: int) -> np.ndarray:
-    return np.ascontiguousarray(vectors[lo:hi], dtype=np.float32)
+def _chunks(blocks: Sequence[np.ndarray], size: int) -> Iterator[np.ndarray]:
+    """The rows of ``blocks`` in order, as float32 arrays of ``size`` rows (the last may be shorter)."""
+    pending: list[np.ndarray] = []
+    count = 0
+    for block in blocks:
+        pending.append(block)
+        count += len(block)
+        if count >= size:
+            rows = np.concatenate(pending).astype(np.float32)
+            for lo in range(0, len(rows) - len(rows) % size, size):
+                yield rows[lo : lo + size]
+            rest = rows[len(rows) - len(rows) % size :]
+            pending, count = [rest], len(rest)
+    if count:
+        yield np.concatenate(pending).astype(np.float32)
 
 
-def _training_sample(vectors: np.ndarray, count: int) -> np.ndarray:
-    """``count`` rows spread evenly over ``vectors`` (deterministic), as float32."""
-    if count >= len(vectors):
-        return _rows(vectors, 0, len(vectors))
-    picks = np.linspace(0, len(vectors) - 1, count).astype(np.int64)
-    return np.ascontiguousarray(vectors[picks], dtype=np.float32)
+def _training_sample(blocks: Sequence[np.ndarray], total: int, count: int) -> np.ndarray:
+    """``count`` rows spread evenly over all the rows of ``blocks`` (deterministic), as float32."""
+    if count >= total:
+        return np.concatenate(list(blocks)).astype(np.float32)
+    starts = np.cumsum([0, *(len(b) for b in blocks)])
+    picks = np.linspace(0, total - 1, count).astype(np.int64)
+    owners = np.searchsorted(starts, picks, side="right") - 1
+    return np.stack([blocks[b][r - starts[b]] for b, r in zip(owners, picks, strict=True)]).astype(np.float32)
 
 
-def build_faiss(vectors: np.ndarray, index_type: str) -> Any:
-    """A FAISS inner-product index over ``vectors`` (unit rows, any float dtype, may be memory-mapped)."""
+def build_faiss(vectors: np.ndarray | Sequence[np.ndarray], index_type: str) -> Any:
+    """A FAISS inner-product index over unit rows: one array, or blocks of rows read in order."""
     import faiss
 
+    blocks = [vectors] if isinstance(vectors, np.ndarray) else vectors
     threads = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(os.cpu_count() or 1)  # building is batch work: use every core
     try:
-        return _build(faiss, vectors, index_type)
+        return _build(faiss, blocks, index_type)
     finally:
         faiss.omp_set_num_threads(threads)
 
 
-def _build(faiss: Any, vectors: np.ndarray, index_type: str) -> Any:
-    dim = vectors.shape[1]
+def _build(faiss: Any, blocks: Sequence[np.ndarray], index_type: str) -> Any:
+    dim = int(blocks[0].shape[1])
+    total = sum(len(b) for b in blocks)
     index: Any
     if index_type == "flat":
         index = faiss.IndexFlatIP(dim)
@@ -106,43 +123,43 @@ def _build(faiss: Any, vectors: np.ndarray, index_type: str) -> Any:
         index.hnsw.efConstruction = 80
         index.hnsw.efSearch = 128
     elif index_type == "ivf":
-        nlist, nprobe = ivf_shape(len(vectors))
+        nlist, nprobe = ivf_shape(total)
         quantizer = faiss.IndexFlatIP(dim)
         index = faiss.IndexIVFScalarQuantizer(
             quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
         )
         index.cp.seed = 1234
         index.cp.niter = KMEANS_ITERATIONS
-        index.train(_training_sample(vectors, nlist * TRAIN_PER_LIST))
+        index.train(_training_sample(blocks, total, nlist * TRAIN_PER_LIST))
         index.nprobe = nprobe
     else:
         raise SettingsError(f"index type must be one of {', '.join(INDEX_TYPES[1:])}; got {index_type!r}")
-    for lo in range(0, len(vectors), CHUNK):
-        index.add(_rows(vectors, lo, lo + CHUNK))
+    for chunk in _chunks(blocks, CHUNK):
+        index.add(chunk)
     return index
 
 
-def _write_rows(path: Path, blocks: Sequence[np.ndarray], total: int, dim: int) -> np.ndarray:
-    """Write ``blocks`` one after another into a float16 ``.npy`` at ``path``; return it memory-mapped."""
-    out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float16, shape=(total, dim))
-    row = 0
-    for block in blocks:
-        out[row : row + len(block)] = block
-        row += len(block)
-    out.flush()
-    del out
-    return load_embeddings(path.parent)
+def _write_rows(path: Path, blocks: Sequence[np.ndarray], total: int, dim: int) -> None:
+    """Write ``blocks`` one after another as one float16 ``.npy`` array at ``path``, streaming."""
+    header = {"descr": np.lib.format.dtype_to_descr(np.dtype(np.float16)), "fortran_order": False}
+    with open(path, "wb") as fh:
+        np.lib.format.write_array_header_1_0(fh, {**header, "shape": (total, dim)})
+        for block in blocks:
+            fh.write(np.ascontiguousarray(block, dtype=np.float16).tobytes())
 
 
 def save_vectors(folder: Path, blocks: Sequence[np.ndarray], index_type: str) -> None:
-    """Write every passage's block of unit vectors, the per-passage offsets, and the FAISS index."""
+    """Write every passage's block of unit vectors, the per-passage offsets, and the FAISS index.
+
+    Nothing is copied whole: rows are streamed to disk and into FAISS a chunk at a time.
+    """
     import faiss
 
     sizes = [len(b) for b in blocks]
     dim = int(blocks[0].shape[1]) if blocks else 0
     np.save(folder / OFFSETS, np.cumsum([0, *sizes], dtype=np.int64))
-    vectors = _write_rows(folder / EMBEDDINGS, blocks, sum(sizes), dim)
-    faiss.write_index(build_faiss(vectors, index_type), str(folder / FAISS_FILE))
+    _write_rows(folder / EMBEDDINGS, blocks, sum(sizes), dim)
+    faiss.write_index(build_faiss(blocks, index_type), str(folder / FAISS_FILE))
 
 
 def load_embeddings(folder: Path) -> np.ndarray:

@@ -16,6 +16,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -139,20 +140,24 @@ class SentenceTransformerEmbedder:
 class OnnxEmbedder:
     """MiniLM as ONNX on onnxruntime, with mean pooling and L2 normalisation done here.
 
-    Texts are tokenised a chunk at a time and sorted by length before batching, so a batch
-    pads to its own longest text rather than to the longest in the input: report sentences
-    are ~30 word pieces and passages in context ~50-150, and padding short ones to the long
-    ones was most of the work. Threads: one intra-op thread per core (at most ``threads``),
-    and no spin-waiting, so a busy neighbour on a shared 2-core machine does not stall it.
+    Measured on 2 shared cores (docs/BENCHMARKS.md), hence these choices:
+
+    * texts are tokenised a chunk at a time and sorted by length before batching, so a batch
+      pads to its own longest text (report sentences are ~30 word pieces, passages in
+      context ~50-150: padding short ones to long ones was most of the work);
+    * batches of at most :data:`ONNX_MAX_BATCH` texts (larger ones ran slower per text);
+    * one thread per batch, no spin-waiting, and up to ``workers`` batches at once (one per
+      core): a single question runs fastest on one thread, and splitting one batch across
+      cores stalls whenever a neighbour holds one of them.
     """
 
     def __init__(
-        self, model_path: Path, tokenizer_path: Path, batch_size: int = 32, threads: int | None = None
+        self, model_path: Path, tokenizer_path: Path, batch_size: int = 32, workers: int | None = None
     ) -> None:
         self._model_path = model_path
         self._tokenizer_path = tokenizer_path
-        self._batch_size = max(1, batch_size)
-        self._threads = max(1, threads or min(2, os.cpu_count() or 1))
+        self._batch_size = max(1, min(batch_size, ONNX_MAX_BATCH))
+        self._workers = max(1, workers or min(2, os.cpu_count() or 1))
         self._session: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
@@ -167,7 +172,7 @@ class OnnxEmbedder:
                 from tokenizers import Tokenizer
 
                 options = ort.SessionOptions()
-                options.intra_op_num_threads = self._threads
+                options.intra_op_num_threads = 1
                 options.inter_op_num_threads = 1
                 options.add_session_config_entry("session.intra_op.allow_spinning", "0")
                 tokenizer = Tokenizer.from_file(str(self._tokenizer_path))
@@ -179,24 +184,41 @@ class OnnxEmbedder:
                 )
         return self._session, self._tokenizer
 
+    def _run(self, session: Any, token_ids: Sequence[Sequence[int]]) -> np.ndarray:
+        ids, mask = _padded(token_ids)
+        (hidden,) = session.run(
+            ["last_hidden_state"],
+            {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+        )
+        return mean_pool(hidden, mask)
+
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         session, tokenizer = self._load()
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         bar = _progress_bar(len(texts), progress)
+        pool = (
+            ThreadPoolExecutor(self._workers) if len(texts) > self._batch_size and self._workers > 1 else None
+        )
         for lo in range(0, len(texts), TOKENISE_CHUNK):
             encodings = tokenizer.encode_batch(list(texts[lo : lo + TOKENISE_CHUNK]))
-            for rows in length_batches([len(e.ids) for e in encodings], self._batch_size):
-                ids, mask = _padded([encodings[i].ids for i in rows])
-                (hidden,) = session.run(
-                    ["last_hidden_state"],
-                    {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
-                )
-                out[lo + rows] = mean_pool(hidden, mask)
+            batches = length_batches([len(e.ids) for e in encodings], self._batch_size)
+            work = [[encodings[i].ids for i in rows] for rows in batches]
+            results = (
+                pool.map(lambda ids: self._run(session, ids), work)
+                if pool
+                else map(lambda ids: self._run(session, ids), work)
+            )
+            for rows, pooled in zip(batches, results, strict=True):  # onnxruntime runs are thread-safe
+                out[lo + rows] = pooled
                 bar.update(len(rows))
+        if pool:
+            pool.shutdown()
         bar.close()
         return normalise_rows(out)
 
 
+ONNX_MAX_BATCH = 16
+"""Texts per ONNX run: batches of 16 gave more texts/s than 32 or 64 here (docs/BENCHMARKS.md)."""
 TOKENISE_CHUNK = 8192
 """Texts tokenised (and length-sorted) at a time: bounds the memory of token lists."""
 
@@ -245,7 +267,7 @@ def _progress_bar(total: int, show: bool) -> Any:
 
 
 def onnx_minilm(
-    batch_size: int = 32, threads: int | None = None, *, prepare: bool = False
+    batch_size: int = 32, workers: int | None = None, *, prepare: bool = False
 ) -> OnnxEmbedder | None:
     """MiniLM on onnxruntime if its packages are installed, else None.
 
@@ -264,7 +286,7 @@ def onnx_minilm(
     from assistant.quantise import quantised_minilm
 
     fast = quantised_minilm(model_path, create=prepare)
-    return OnnxEmbedder(fast or model_path, packaged / "tokenizer.json", batch_size, threads)
+    return OnnxEmbedder(fast or model_path, packaged / "tokenizer.json", batch_size, workers)
 
 
 class CachedEmbedder:
@@ -305,7 +327,7 @@ def make_embedder(
     model: str,
     backend: str = "auto",
     batch_size: int = 32,
-    threads: int | None = None,
+    workers: int | None = None,
     *,
     indexing: bool = False,
 ) -> Embedder:
@@ -318,7 +340,7 @@ def make_embedder(
         raise SettingsError(f"backend must be one of auto, torch, onnx; got {backend!r}")
     is_minilm = canonical_model_id(model) == "all-MiniLM-L6-v2"
     if backend in ("auto", "onnx") and is_minilm:
-        onnx = onnx_minilm(batch_size, threads, prepare=indexing)
+        onnx = onnx_minilm(batch_size, workers, prepare=indexing)
         if onnx is not None:
             return onnx
         if backend == "onnx":

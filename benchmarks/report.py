@@ -116,35 +116,46 @@ def recall_table(rows: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-def limits(rows: list[dict[str, Any]]) -> list[str]:
+def limits(rows: list[dict[str, Any]], rate: float | None = None) -> list[str]:
     """Where one machine stops being enough, from the growth between the two largest sizes."""
     if len(rows) < 2:
         return []
     a, b = rows[-2], rows[-1]
     dn = b["passages"] - a["passages"]
     mem = (b["serve"]["memory_mb"]["VmRSS"] - a["serve"]["memory_mb"]["VmRSS"]) / dn
+    anon = (b["serve"]["memory_mb"]["RssAnon"] - a["serve"]["memory_mb"]["RssAnon"]) / dn
     disk = (b["disk_mb"] - a["disk_mb"]) / dn
     lat = (b["serve"]["latency_ms"]["p95"] - a["serve"]["latency_ms"]["p95"]) / dn
     build_peak = (b["build"]["memory_mb"]["VmHWM"] - a["build"]["memory_mb"]["VmHWM"]) / dn
-    out = [
-        f"Growth between {_n(a['passages'])} and {_n(b['passages'])} passages, per million passages: serving "
-        f"memory +{mem * 1e6:,.0f} MB, index on disk +{disk * 1e6:,.0f} MB, build peak memory "
-        f"+{build_peak * 1e6:,.0f} MB, p95 latency {lat * 1e6:+.0f} ms.",
-    ]
+    head = (
+        f"**Growth** between {_n(a['passages'])} and {_n(b['passages'])} passages, per million passages: "
+        f"serving memory {mem * 1e6:+,.0f} MB resident ({anon * 1e6:+,.0f} MB of it the process's own, the "
+        f"rest mapped index pages), index on disk {disk * 1e6:+,.0f} MB, build peak memory "
+        f"{build_peak * 1e6:+,.0f} MB, p95 latency {lat * 1e6:+.0f} ms."
+    )
+    parts = []
     if mem > 0:
         at = b["passages"] + (MACHINE_GIB * 1024 - b["serve"]["memory_mb"]["VmRSS"]) / mem
-        out.append(
-            f"At that rate serving fills this machine's {MACHINE_GIB} GiB at about {at / 1e6:,.0f}M passages"
+        parts.append(
+            f"the whole index stays in this machine's {MACHINE_GIB} GiB up to about {at / 1e6:,.0f}M passages"
         )
     if build_peak > 0:
         at = b["passages"] + (MACHINE_GIB * 1024 - b["build"]["memory_mb"]["VmHWM"]) / build_peak
-        out.append(f"a build's peak memory reaches {MACHINE_GIB} GiB at about {at / 1e6:,.0f}M passages")
+        parts.append(f"a build's peak memory reaches {MACHINE_GIB} GiB at about {at / 1e6:,.0f}M passages")
     if lat > 0:
         at = b["passages"] + (P95_LIMIT_MS - b["serve"]["latency_ms"]["p95"]) / lat
-        out.append(
-            f"p95 latency passes {P95_LIMIT_MS} ms at about {max(at, b['passages']) / 1e6:,.1f}M passages"
+        parts.append(
+            f"p95 latency passes {P95_LIMIT_MS} ms at about {max(at, b['passages']) / 1e6:,.0f}M passages"
         )
-    return out
+    if rate:
+        hours = 1e6 / rate / 3600
+        parts.append(
+            f"a full build embeds {rate:.0f} passages/s (10k, measured): {hours:.1f} h per million passages, "
+            f"so a working day (8 h) indexes about {8 / hours:.1f}M"
+        )
+    return (
+        [head, "", "**Where one machine stops being enough**: " + "; ".join(parts) + "."] if parts else [head]
+    )
 
 
 def _mark(ok: bool) -> str:
@@ -267,6 +278,20 @@ def encoder_section(enc: dict[str, Any]) -> list[str]:
             for name, v in enc["indexing"].items()
         ],
     ]
+    sweep = _load("encoders-intraop-threads").get("indexing", {})
+    if sweep:
+        out += [
+            "",
+            "The sweep that chose batches of 16 and one thread per run (earlier run, one ONNX run at a "
+            "time using 1 or 2 intra-op threads; `benchmarks/results/encoders-intraop-threads.json`):",
+            "",
+            "| indexing | texts/s | passages/s |",
+            "|---|---|---|",
+            *[
+                f"| {name} | {v['texts_per_s']:.0f} | {v['passages_per_s']:.0f} |"
+                for name, v in sweep.items()
+            ],
+        ]
     if "quality" in enc:
         out += ["", "| index + questions encoded by | recall@5 | MRR@10 | nDCG@10 |", "|---|---|---|---|"]
         out += [
@@ -362,7 +387,7 @@ def render() -> None:
         "",
         *recall_table(rows),
         "",
-        *limits(rows),
+        *limits(rows, rate["passages_per_s"] if rate else None),
         "",
     ]
     if plot(rows) if rows else False:

@@ -57,6 +57,14 @@ class Settings:
     max_upload_mb: int = _setting(
         50, "largest report file accepted (uploaded, added, or found in the corpus folder), in MB"
     )
+    max_queue: int = _setting(
+        64, "questions the chat holds waiting at most; beyond that it answers 'busy, try again'"
+    )
+    auth_file: str = _setting(
+        "",
+        "file of user:password lines; when set, the chat asks for a login "
+        "(or set ASSISTANT_AUTH=user:password; never pass a password as a flag)",
+    )
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

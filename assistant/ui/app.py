@@ -20,6 +20,7 @@ from assistant.settings import Settings
 from assistant.ui import style
 from assistant.ui.briefing_panel import BriefingPanel
 from assistant.ui.cards import EMPTY
+from assistant.ui.server import ApiSessions
 from assistant.ui.session import ChatLogic, Latest, make_filters, session_key
 
 EXAMPLES = [
@@ -28,7 +29,6 @@ EXAMPLES = [
     "PNC wanted suspects",
     "What must the force improve about serious and organised crime?",
 ]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 INTRO = (
     "## Report assistant\n"
     "Ask about the indexed inspection reports. Answers are **exact quotes** with citations; "
@@ -56,11 +56,14 @@ def build_app(assistant: Assistant) -> Any:
     logic = ChatLogic(assistant)
     choices = logic.filter_choices()
     private = {"api_visibility": "private"}
+    api_sessions = ApiSessions()
 
-    def ask(question: str, k: int = 5) -> dict[str, Any]:
+    def ask(question: str, k: int = 5, request: gr.Request = None) -> dict[str, Any]:  # type: ignore[name-defined]
         """Same JSON as `assistant ask --json`."""
+        api_sessions.finished(demo, session_key(request))
+        whole = int(k) if isinstance(k, float) and float(k).is_integer() else k  # JSON may send 5.0
         try:
-            return answer_dict(assistant.ask(question, k=int(k)))
+            return answer_dict(assistant.ask(question, k=whole))
         except AssistantError as exc:
             return {"question": str(question), "abstained": True, "passages": [], "error": str(exc)}
 
@@ -181,22 +184,16 @@ def storage_secret(settings: Settings) -> str:
 
 
 def serve(settings: Settings, log: Callable[[str], None] = print, block: bool = True) -> Any:
-    """Open the assistant (building the index if needed) and serve the chat."""
-    if settings.host not in LOCAL_HOSTS:
-        log(f"Warning: serving on {settings.host}, which other machines can reach; set a login with --auth.")
+    """Open the assistant (building the index if needed) and serve the chat (see ui/server.py)."""
+    from assistant.ui import server
+
+    logins = server.read_logins(settings, log=log)
+    warning = server.exposure_warning(settings, logins)
+    if warning:
+        log(warning)
     assistant = Assistant.open(settings, log=log)
     demo = build_app(assistant)
-    demo.queue(default_concurrency_limit=4, max_size=64)
-    log(f"Chat ready at http://{settings.host}:{settings.port}")
-    demo.launch(
-        server_name=settings.host,
-        server_port=settings.port,
-        share=False,
-        inbrowser=False,
-        show_error=False,
-        prevent_thread_lock=not block,
-        max_file_size=f"{settings.max_upload_mb}mb",
-        quiet=True,
-        **launch_options(_gradio()),
-    )
+    demo.queue(**server.queue_options(settings))
+    log(f"Chat ready at http://{settings.host}:{settings.port}" + (" (login required)" if logins else ""))
+    demo.launch(**server.launch_options(settings, logins, block), **launch_options(_gradio()))
     return demo

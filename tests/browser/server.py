@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 
@@ -19,17 +19,29 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_chat(corpus: Path, index: Path, log_path: Path, timeout: float = 300) -> Iterator[str]:
+def running_chat(
+    corpus: Path,
+    index: Path,
+    log_path: Path,
+    timeout: float = 300,
+    args: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+    started: Callable[[subprocess.Popen[bytes]], None] | None = None,
+) -> Iterator[str]:
     """Serve ``corpus`` (indexing it into ``index`` first if needed) on a free loopback port; yields its URL.
 
-    The server's output goes to ``log_path`` and is shown if it fails to start.
+    ``args`` are more ``assistant serve`` options, ``env`` more environment variables, and
+    ``started`` is told the server process. The server's output goes to ``log_path`` and is
+    shown if it fails to start.
     """
     port = free_port()
     command = [sys.executable, "-m", "assistant", "serve", "--port", str(port)]
-    command += ["--corpus", str(corpus), "--index", str(index)]
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
+    command += ["--corpus", str(corpus), "--index", str(index), *args]
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", **(env or {})}
     with open(log_path, "w+", encoding="utf-8") as log:
         proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        if started is not None:
+            started(proc)
         deadline = time.time() + timeout
         try:
             while True:

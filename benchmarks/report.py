@@ -363,7 +363,7 @@ def render() -> None:
         "read only to re-score the few hundred units a search finds) and as 8-bit codes in the index.",
         "* **Index type from the unit count** (`assistant/store/vectors.py`, overridable with "
         "`assistant index --index-type`): exact `flat` search up to 100k units (about 43k passages), then "
-        "`IVF<4*sqrt(units)>,SQ8` scanning 1/48 of the lists (at least 16), the setting the nprobe sweep "
+        "`IVF<4*sqrt(units)>,SQ8` scanning 1/96 of the lists (at least 32, set at load), the setting the nprobe sweep "
         "below shows keeps recall@10 >= 0.98 with a margin. Hits are re-scored exactly from the stored "
         "vectors, so quantisation can only miss a unit, not misorder what it finds.",
         "* **Memory-mapped**: the IVF index (`IO_FLAG_MMAP`), the float16 vectors, the passage table and "

@@ -47,6 +47,7 @@ def test_ivf_shape_keeps_enough_training_points_and_probes(units: int) -> None:
     assert 1 <= nlist <= max(1, units // 39)
     assert 1 <= nprobe <= nlist
     assert nprobe == nlist or nprobe >= vec.MIN_PROBES
+    assert nprobe == vec.probes(nlist)
 
 
 def test_ivf_shape_grows_with_the_library() -> None:
@@ -83,7 +84,9 @@ def test_saving_in_chunks_gives_the_same_index(tmp_path: Path, monkeypatch: pyte
     assert np.array_equal(qa[1], qb[1])
 
 
-def test_ivf_index_is_memory_mapped_and_keeps_its_probe_count(tmp_path: Path) -> None:
+def test_ivf_index_is_memory_mapped_and_probes_as_tuned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     x = clustered(4_000)
     save(tmp_path, x, "ivf")
     assert vec.is_ivf_file(tmp_path / vec.FAISS_FILE)
@@ -91,6 +94,8 @@ def test_ivf_index_is_memory_mapped_and_keeps_its_probe_count(tmp_path: Path) ->
     nlist, nprobe = vec.ivf_shape(4_000)
     assert index.nlist == nlist and index.nprobe == nprobe
     assert index.ntotal == 4_000
+    monkeypatch.setattr(vec, "MIN_PROBES", 3)  # retuned after the build: applies at the next load
+    assert vec.load_faiss(tmp_path, 4_000, 32).nprobe == vec.probes(nlist) == max(3, round(nlist / 96))
 
 
 def test_flat_index_is_not_an_ivf_file(tmp_path: Path) -> None:

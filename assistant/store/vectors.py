@@ -45,9 +45,11 @@ CHUNK = 65_536
 """Vectors converted to float32 and added to FAISS at a time."""
 TRAIN_PER_LIST = 40
 """Training vectors per inverted list (k-means wants at least 39 per centroid)."""
-PROBE_FRACTION = 1 / 48
-"""Share of the inverted lists scanned per question, tuned for recall@10 >= 0.98."""
-MIN_PROBES = 16
+PROBE_FRACTION = 1 / 96
+"""Share of the inverted lists scanned per question: recall@10 0.99 against exact search at 1M
+passages (2.3M units, nprobe 63) in the sweep of docs/BENCHMARKS.md."""
+MIN_PROBES = 32
+"""At 100k passages (nlist ~1900) 16 probes recalled 0.97 and 32 probes 0.99."""
 KMEANS_ITERATIONS = 10
 """k-means rounds when training IVF (FAISS's default 25 costs 2.5x the time for no measured recall)."""
 
@@ -65,11 +67,20 @@ def ivf_shape(units: int) -> tuple[int, int]:
     """``(nlist, nprobe)`` for an IVF index over ``units`` vectors.
 
     nlist = 4 * sqrt(units) (FAISS's rule of thumb: lists of ~sqrt(units)/4 vectors), at
-    least 1 and at most units / 39 so k-means has enough points per centroid; nprobe scans
-    :data:`PROBE_FRACTION` of the lists, at least :data:`MIN_PROBES`.
+    least 1 and at most units / 39 so k-means has enough points per centroid; nprobe from
+    :func:`probes`.
     """
     nlist = max(1, min(4 * round(math.sqrt(units)), units // 39))
-    return nlist, min(nlist, max(MIN_PROBES, round(nlist * PROBE_FRACTION)))
+    return nlist, probes(nlist)
+
+
+def probes(nlist: int) -> int:
+    """Lists scanned per question: :data:`PROBE_FRACTION` of them, at least :data:`MIN_PROBES`.
+
+    Set when an index is loaded (not only when built), so a retuned value applies to
+    existing indexes without a rebuild.
+    """
+    return min(nlist, max(MIN_PROBES, round(nlist * PROBE_FRACTION)))
 
 
 def _chunks(blocks: Sequence[np.ndarray], size: int) -> Iterator[np.ndarray]:
@@ -200,7 +211,8 @@ def load_faiss(folder: Path, expected_count: int, expected_dim: int) -> Any:
     import faiss
 
     path = folder / FAISS_FILE
-    flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if is_ivf_file(path) else 0
+    mapped = is_ivf_file(path)
+    flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mapped else 0
     try:
         index = faiss.read_index(str(path), flags)
     except RuntimeError as exc:
@@ -213,6 +225,9 @@ def load_faiss(folder: Path, expected_count: int, expected_dim: int) -> Any:
             f"{path} holds {index.ntotal} vectors of dimension {index.d}, the manifest says "
             f"{expected_count} of {expected_dim}; run `assistant index --rebuild`"
         )
+    if mapped:
+        ivf: Any = index
+        ivf.nprobe = probes(ivf.nlist)
     faiss.omp_set_num_threads(1)
     return index
 

@@ -101,7 +101,11 @@ def test_launch_options_lock_the_server_down(settings: Settings) -> None:
 
 
 def _through_guard(
-    path: str, status: int = 200, method: str = "GET"
+    path: str,
+    status: int = 200,
+    method: str = "GET",
+    host: str | None = "127.0.0.1:7860",
+    loopback: bool = True,
 ) -> tuple[int, dict[str, str], bytes, bool]:
     """Run one request through :class:`server.Guard` in front of an app answering ``status``."""
     reached = False
@@ -120,8 +124,9 @@ def _through_guard(
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b""}
 
-    scope = {"type": "http", "path": path, "method": method}
-    asyncio.run(server.Guard(app)(scope, receive, send))  # type: ignore[arg-type]
+    headers = [(b"host", host.encode())] if host is not None else []
+    scope = {"type": "http", "path": path, "method": method, "headers": headers}
+    asyncio.run(server.Guard(app, loopback_only=loopback)(scope, receive, send))  # type: ignore[arg-type]
     start = sent[0]
     headers = {k.decode(): v.decode() for k, v in start["headers"]}
     return start["status"], headers, b"".join(m.get("body", b"") for m in sent[1:]), reached
@@ -149,6 +154,30 @@ def test_the_guard_makes_a_full_queue_polite_and_passes_the_rest() -> None:
     status, headers, body, reached = _through_guard("/gradio_api/file=/tmp/gradio/abc/x.txt")
     assert status == 200 and reached and headers["x-app"] == "1"
     assert _through_guard("/gradio_api/queue/join", status=200, method="POST")[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        ("127.0.0.1:7860", True),
+        ("localhost:7860", True),
+        ("LOCALHOST.", True),
+        ("[::1]:7860", True),
+        (None, True),  # no Host header: not a browser
+        ("evil.example:7860", False),
+        ("127.0.0.1.evil.example", False),
+        ("localhost.evil.example:7860", False),
+        ("192.168.1.20:7860", False),
+    ],
+)
+def test_a_loopback_server_answers_only_requests_addressed_to_loopback(
+    host: str | None, allowed: bool
+) -> None:
+    status, _headers, body, reached = _through_guard("/config", host=host)
+    assert reached == allowed and (status == 200) == allowed
+    if not allowed:
+        assert status == 403 and b"only at 127.0.0.1 or localhost" in body
+    assert _through_guard("/config", host=host, loopback=False)[3]  # --host given: any name may reach it
 
 
 def test_api_sessions_are_forgotten_once_finished(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -275,6 +304,19 @@ def test_file_routes_serve_nothing_outside_what_the_app_needs(open_chat: str, fo
         assert served.status_code == 200 and served.content == b"an uploaded note"
         too_big = http.post("/gradio_api/upload", files={"files": ("big.pdf", b"\0" * (51 * 1024 * 1024))})
         assert too_big.status_code == 413
+
+
+@pytest.mark.slow
+def test_a_page_rebinding_its_domain_to_loopback_is_refused(open_chat: str) -> None:
+    port = open_chat.rsplit(":", 1)[1]
+    with httpx.Client(base_url=open_chat, timeout=30) as http:
+        assert http.get("/config").status_code == 200
+        rebound = http.get("/config", headers={"Host": f"attacker.example:{port}"})
+        assert rebound.status_code == 403 and b"version" not in rebound.content
+        joined = http.post(
+            "/gradio_api/call/ask", json={"data": ["q", 1]}, headers={"Host": f"attacker.example:{port}"}
+        )
+        assert joined.status_code == 403
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ What makes the server safe to leave running for a team (docs/RELIABILITY.md has 
   unbounded wait (the page shows Gradio's own "busy, please try again").
 * No share link, no analytics or version check, no monitoring dashboard, no run history (it
   can send runs to a Hugging Face bucket), no MCP server, no server-side rendering, no PWA.
+* Bound to loopback, it answers only requests addressed to a loopback name (no DNS rebinding).
 * Files: Gradio serves only its own upload and cache folders. The index, corpus and model
   folders are blocked outright as well, and :class:`Guard` refuses the two routes that make
   the server fetch other URLs (``file=http…`` and ``proxy=``), which this app never uses.
@@ -187,18 +188,33 @@ def launch_options(settings: Settings, logins: list[tuple[str, str]] | None, blo
         "ssr_mode": False,
         "pwa": False,
         "strict_cors": True,
-        "app_kwargs": {"middleware": [Middleware(Guard)]},
+        "app_kwargs": {"middleware": [Middleware(Guard, loopback_only=settings.host in LOCAL_HOSTS)]},
         "state_session_capacity": SESSIONS,
     }
 
 
 class Guard:
-    """ASGI middleware: refuses the URL-fetching routes and makes a full queue's 503 polite."""
+    """ASGI middleware: refuses the URL-fetching routes and makes a full queue's 503 polite.
 
-    def __init__(self, app: ASGIApp) -> None:
+    With ``loopback_only`` (the server is bound to this machine) it also refuses any request
+    whose ``Host`` is not a loopback name: a web page the user visits could otherwise point
+    its own domain at 127.0.0.1 ("DNS rebinding") and read the chat as a same-origin page.
+    """
+
+    def __init__(self, app: ASGIApp, loopback_only: bool = True) -> None:
         self.app = app
+        self.loopback_only = loopback_only
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        if self.loopback_only and not _loopback_host(scope):
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+            else:
+                await _respond(send, 403, {"detail": "This server answers only at 127.0.0.1 or localhost."})
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -210,6 +226,19 @@ class Guard:
             await self.app(scope, receive, _polite_busy(send))
             return
         await self.app(scope, receive, send)
+
+
+def _loopback_host(scope: Scope) -> bool:
+    """Whether the request's ``Host`` header names this machine's loopback (or is absent: no browser)."""
+    raw = next((v for k, v in scope.get("headers", ()) if k == b"host"), None)
+    if raw is None:
+        return True
+    host = raw.decode("latin-1").strip().lower()
+    if host.startswith("["):  # [::1]:7860
+        host = host[1 : host.find("]")] if "]" in host else host
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.rstrip(".") in LOCAL_HOSTS
 
 
 def _fetches_url(path: str) -> bool:

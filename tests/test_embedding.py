@@ -164,7 +164,8 @@ def test_int8_compute_model_is_made_once_and_agrees_with_the_torch_model(
     assert [p.name for p in tmp_path.iterdir()] == [made.name]  # no working files left behind
     cosines = (torch_vectors * onnx_from(made).embed(TEXTS)).sum(axis=1)
     assert cosines.min() >= 0.98 and cosines.mean() >= 0.99, cosines
-    assert onnx_minilm()._model_path == made  # type: ignore[union-attr]  # questions use it once made
+    assert onnx_minilm(indexing=True)._model_path == made  # type: ignore[union-attr]  # passages use it
+    assert onnx_minilm()._model_path == source  # type: ignore[union-attr]  # questions never do
 
 
 def test_without_the_quantiser_the_packaged_export_is_used(
@@ -173,7 +174,7 @@ def test_without_the_quantiser_the_packaged_export_is_used(
     monkeypatch.setenv("ASSISTANT_CACHE", str(tmp_path))
     monkeypatch.setitem(sys.modules, "onnxruntime.quantization", None)  # import fails
     assert quantised_minilm(packaged_export(), create=True) is None
-    embedder = onnx_minilm(prepare=True)
+    embedder = onnx_minilm(indexing=True)
     assert embedder is not None and embedder._model_path == packaged_export()
     assert list(tmp_path.iterdir()) == []
 

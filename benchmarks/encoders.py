@@ -17,7 +17,6 @@ Writes ``benchmarks/results/encoders.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 import time
 from pathlib import Path
@@ -28,7 +27,7 @@ import numpy as np
 from assistant.embedding import OnnxEmbedder, make_embedder, packaged_minilm
 from assistant.passages import dense_units
 from assistant.quantise import quantised_minilm
-from benchmarks.probe import percentiles
+from benchmarks.probe import percentiles, write_results
 from benchmarks.questions import DEV, latency_questions
 from benchmarks.synth import real_passages
 
@@ -133,10 +132,7 @@ def main() -> int:
                 onnx["onnx packaged export"],
             )
         result["quality"] = {name: quality(*pair) for name, pair in pairs.items()}
-    result["when"] = time.strftime("%F %T")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=1))
-    print(json.dumps(result, indent=1))
+    write_results(RESULTS, result)
     return 0
 
 

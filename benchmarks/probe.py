@@ -31,6 +31,14 @@ def memory() -> dict[str, float]:
     return fields
 
 
+def write_results(path: Path, result: dict[str, Any]) -> None:
+    """Save a benchmark's result as JSON (stamped with the time) and print it."""
+    result["when"] = time.strftime("%F %T")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=1))
+    print(json.dumps(result, indent=1))
+
+
 def percentiles(values: Sequence[float]) -> dict[str, float]:
     arr = np.asarray(values, dtype=np.float64)
     return {"p50": round(float(np.percentile(arr, 50)), 2), "p95": round(float(np.percentile(arr, 95)), 2)}

@@ -18,7 +18,6 @@ Writes ``benchmarks/results/txtai.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import tempfile
 import time
@@ -31,7 +30,7 @@ from assistant.embedding import packaged_minilm
 from assistant.evaluation.metrics import is_relevant, recall_at, reciprocal_rank
 from assistant.evaluation.questions import read_questions
 from assistant.passages import dense_text
-from benchmarks.probe import memory, percentiles
+from benchmarks.probe import memory, percentiles, write_results
 from benchmarks.questions import DEV, latency_questions, made_questions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,11 +99,8 @@ def main() -> int:
             float(np.percentile(times["txtai"], 95)) / float(np.percentile(times["ours"], 95)), 2
         ),
         "memory_mb": memory(),
-        "when": time.strftime("%F %T"),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=1))
-    print(json.dumps(result, indent=1))
+    write_results(RESULTS, result)
     return 0
 
 

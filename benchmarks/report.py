@@ -70,7 +70,7 @@ def memory_table(rows: list[dict[str, Any]]) -> list[str]:
     for r in rows:
         m = r["serve"]["memory_mb"]
         out.append(
-            f"| {_n(r['passages'])} | {_n(r['disk_mb'])} | {m['VmRSS']:.0f} ({m['RssAnon']:.0f} + "
+            f"| {_n(r['passages'])} | {r['disk_mb']:,.1f} | {m['VmRSS']:.0f} ({m['RssAnon']:.0f} + "
             f"{m['RssFile']:.0f}) | {m['VmHWM']:.0f} | {r['first_serve']['cold_start_s']:.2f} / "
             f"**{r['serve']['cold_start_s']:.2f}** | {r['serve']['repeated_latency_ms']['p50']:.1f} "
             f"({r['serve'].get('first_time_latency_ms', {}).get('p50', float('nan')):.1f}) |"
@@ -327,7 +327,24 @@ def txtai_section(tx: dict[str, Any]) -> list[str]:
         ],
         "",
         f"txtai takes **{tx['ratio_p50']}×** our time at the median and {tx['ratio_p95']}× at p95.",
+        *_earlier_txtai(),
         "",
+    ]
+
+
+def _earlier_txtai() -> list[str]:
+    old = _load("txtai-earlier-run")
+    if not old:
+        return []
+    lat = old["latency_ms"]
+    return [
+        "",
+        "The ratio depends on the load on the shared machine (txtai's torch encoder suffers most from a "
+        f"busy neighbour core): an earlier run at lower load ({old['when']}) measured ours "
+        f"{lat['ours']['p50']} / {lat['ours']['p95']} ms and txtai "
+        f"{lat['txtai']['p50']} / {lat['txtai']['p95']} ms (p50 / p95), "
+        f"**{old['ratio_p50']}×** at the median and {old['ratio_p95']}× at p95 "
+        "(`benchmarks/results/txtai-earlier-run.json`).",
     ]
 
 

@@ -124,7 +124,9 @@ def measure(size: str, work: Path, questions: int, rebuild: bool) -> dict[str, A
     manifest = json.loads((current(index) / "manifest.json").read_text())  # type: ignore[operator]
     out["index_type"] = manifest["index_type"]
     out["passages"] = manifest["passage_count"]
-    out["disk_mb"] = round(sum(p.stat().st_size for p in current(index).rglob("*") if p.is_file()) / 2**20)  # type: ignore[union-attr]
+    version = current(index)
+    assert version is not None
+    out["disk_mb"] = round(sum(p.stat().st_size for p in version.rglob("*") if p.is_file()) / 2**20, 2)
     if manifest["index_type"] != "flat":
         out["recall"] = probe(
             "recall",

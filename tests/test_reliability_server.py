@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -126,7 +127,9 @@ def _through_guard(
 
     headers = [(b"host", host.encode())] if host is not None else []
     scope = {"type": "http", "path": path, "method": method, "headers": headers}
-    asyncio.run(server.Guard(app, loopback_only=loopback)(scope, receive, send))  # type: ignore[arg-type]
+    guard = server.Guard(app, loopback_only=loopback)
+    with ThreadPoolExecutor(1) as thread:  # its own event loop, whatever runs in this thread
+        thread.submit(asyncio.run, guard(scope, receive, send)).result()  # type: ignore[arg-type]
     start = sent[0]
     headers = {k.decode(): v.decode() for k, v in start["headers"]}
     return start["status"], headers, b"".join(m.get("body", b"") for m in sent[1:]), reached

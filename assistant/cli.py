@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--index-type",
         default="auto",
-        help="FAISS index: auto (exact up to 100k unit vectors, then memory-mapped IVF), flat, ivf or hnsw",
+        help="FAISS index: auto (exact up to 50k unit vectors, then memory-mapped IVF), flat, ivf or hnsw",
     )
     _add_setting(p, "batch_size", type=int, metavar="N")
     _add_setting(p, "backend")

@@ -383,7 +383,7 @@ def render() -> None:
         "(docs/EVALUATION.md). Their cost is held down by storing them as float16 on disk (memory-mapped, "
         "read only to re-score the few hundred units a search finds) and as 8-bit codes in the index.",
         "* **Index type from the unit count** (`assistant/store/vectors.py`, overridable with "
-        "`assistant index --index-type`): exact `flat` search up to 100k units (about 43k passages), then "
+        "`assistant index --index-type`): exact `flat` search up to 50k units (about 21k passages), then "
         "`IVF<4*sqrt(units)>,SQ8` scanning 1/96 of the lists (at least 32, set at load), which the "
         "nprobe sweep below shows keeps recall@10 >= 0.98 with a margin. Hits are re-scored exactly "
         "from the stored vectors, so quantisation can only miss a unit, not misorder what it finds.",

@@ -38,9 +38,10 @@ EMBEDDINGS = "embeddings.npy"
 OFFSETS = "unit_offsets.npy"
 FAISS_FILE = "vectors.faiss"
 INDEX_TYPES = ("auto", "flat", "ivf", "hnsw")
-FLAT_MAX_UNITS = 100_000
-"""Above this many unit vectors exact search passes ~10 ms a question on one core; IVF is
-then faster at recall >= 0.98 (docs/BENCHMARKS.md)."""
+FLAT_MAX_UNITS = 50_000
+"""Up to this many unit vectors (about 21k passages) exact search takes at most ~10 ms a
+question on one core (4.5-6.7 ms measured at 23k units); above it IVF is faster at recall
+>= 0.98 (2.7-4 ms at 231k units; docs/BENCHMARKS.md)."""
 CHUNK = 65_536
 """Vectors converted to float32 and added to FAISS at a time."""
 TRAIN_PER_LIST = 40

@@ -44,24 +44,21 @@ class _Covered:
     """Whether some report's force, title or inspection mentions fire."""
 
 
-_COVERED_CACHE: dict[str, _Covered] = {}
-
-
 def _covered(index: LoadedIndex) -> _Covered:
-    """The reports' bodies, computed once per version: scanning every report's metadata at
+    """The reports' bodies, gathered once per version: scanning every report's metadata at
     each question cost ~1 ms per thousand reports (docs/BENCHMARKS.md)."""
-    key = str(index.version)
-    if key not in _COVERED_CACHE:
+
+    def gather() -> _Covered:
         metas = list(index.reports.values())
-        _COVERED_CACHE.clear()
-        _COVERED_CACHE[key] = _Covered(
+        return _Covered(
             forces=frozenset(m.force.lower() for m in metas if m.force),
             bodies=frozenset(b for m in metas if m.force for b in bodies_in(m.force)),
             fire=any(
                 "fire" in " ".join(filter(None, (m.force, m.title, m.inspection))).lower() for m in metas
             ),
         )
-    return _COVERED_CACHE[key]
+
+    return index.derived("covered bodies", gather)
 
 
 def is_indexed(body: str, index: LoadedIndex) -> bool:

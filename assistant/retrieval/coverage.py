@@ -69,15 +69,8 @@ def _families(vocabulary: Iterable[str]) -> frozenset[str]:
     return frozenset(w[:FAMILY_PREFIX] for w in vocabulary if len(w) >= FAMILY_PREFIX)
 
 
-_FAMILY_CACHE: dict[str, frozenset[str]] = {}
-
-
 def _families_of(index: LoadedIndex) -> frozenset[str]:
-    key = str(index.version)
-    if key not in _FAMILY_CACHE:
-        _FAMILY_CACHE.clear()
-        _FAMILY_CACHE[key] = _families(index.vocabulary)
-    return _FAMILY_CACHE[key]
+    return index.derived("word families", lambda: _families(index.vocabulary))
 
 
 def _known_words(query: Query, index: LoadedIndex) -> set[str]:

@@ -70,20 +70,17 @@ class Retriever:
         self.embedder = embedder
         self.config = config or RetrievalConfig()
         self.reranker = reranker
-        self._glossaries: dict[str, tuple[Glossary, list[str]]] = {}
-
-    def _vocab(self, index: LoadedIndex) -> tuple[Glossary, list[str]]:
-        key = index.version.name
-        if key not in self._glossaries:
-            glossary = packaged_glossary().with_pairs(index.definitions)
-            self._glossaries = {key: (glossary, list(index.vocabulary))}
-        return self._glossaries[key]
 
     def analyse(self, question: object, index: LoadedIndex | None = None) -> Query:
+        """The question cleaned, expanded with the glossary (and the corpus's own definitions)
+        and with typos repaired against the corpus vocabulary."""
         index = index or self._source()
-        glossary, choices = self._vocab(index)
-        if not self.config.glossary:
-            glossary = Glossary()
+        glossary = (
+            index.derived("glossary", lambda: packaged_glossary().with_pairs(index.definitions))
+            if self.config.glossary
+            else Glossary()
+        )
+        choices = index.derived("vocabulary list", lambda: list(index.vocabulary))
         return analyse(question, glossary, index.vocabulary, choices)
 
     def ask(self, question: object, k: int = 5, filters: Filters | None = None) -> Answer:

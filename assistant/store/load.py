@@ -20,10 +20,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -35,6 +37,8 @@ from assistant.store.manifest import Manifest, read_manifest
 from assistant.store.table import PassageTable
 from assistant.store.vectors import load_embeddings, load_faiss, load_offsets, unit_owners
 from assistant.store.vocabulary import DEFINITIONS, VOCABULARY
+
+T = TypeVar("T")
 
 REBUILD = "run `assistant index --rebuild` to rebuild it"
 
@@ -116,9 +120,22 @@ class LoadedIndex:
     reports: dict[str, ReportMeta]
     vocabulary: dict[str, int]
     definitions: list[tuple[str, str]]
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+    _derived_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __len__(self) -> int:
         return len(self.table)
+
+    def derived(self, name: str, compute: Callable[[], T]) -> T:
+        """Data computed from this version once (glossary with its definitions, word families...).
+
+        It lives and dies with the version, so a newly published version gets its own.
+        """
+        with self._derived_lock:
+            if name not in self._derived:
+                self._derived[name] = compute()
+            value: T = self._derived[name]
+            return value
 
     def close(self) -> None:
         self.table.close()

@@ -309,6 +309,11 @@ class CachedEmbedder:
     def dimension(self) -> int:
         return self.inner.dimension
 
+    def clear(self) -> None:
+        """Forget every remembered vector (benchmarks time the encoder this way)."""
+        with self._lock:
+            self._cache.clear()
+
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         if len(texts) != 1:
             return self.inner.embed(texts, progress=progress)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.retrieval.diversity import diversify
+from assistant.retrieval.diversity import diversify, prefer_cited_copies
 from assistant.retrieval.fusion import linear, minmax, ranks_from_scores, rrf
 
 
@@ -48,3 +48,11 @@ def test_diversify_is_a_permutation(ids: list[int], depth: int) -> None:
 
 def test_equal_scores_share_a_rank() -> None:
     assert ranks_from_scores(np.array([4, 9, 2]), np.array([0.5, 0.5, 0.7])) == {2: 1, 4: 2, 9: 2}
+
+
+def test_copies_citing_a_page_take_their_groups_best_places() -> None:
+    texts = {0: "same", 1: "other", 2: "same", 3: "same"}
+    pages = {0: False, 1: False, 2: True, 3: False}
+    out = prefer_cited_copies(np.array([0, 1, 2, 3]), texts.__getitem__, pages.__getitem__)
+    assert out.tolist() == [2, 1, 0, 3]
+    assert prefer_cited_copies(np.array([1, 0]), texts.__getitem__, pages.__getitem__).tolist() == [1, 0]

@@ -98,3 +98,17 @@ def test_abstention_reason_is_in_the_notice(index: LoadedIndex) -> None:
     answer = retriever(index).ask("How was Greater Manchester Police graded?", k=3)
     assert answer.abstained and answer.hits
     assert answer.notice and "Greater Manchester Police" in answer.notice
+
+
+def test_a_copy_citing_a_page_is_preferred(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The same report as text and as PDF: the answer cites the PDF's printed page."""
+    from tests.conftest import make_corpus, settings_for
+    from tests.fixtures_gen import write_all
+
+    base = tmp_path_factory.mktemp("copies")
+    corpus = make_corpus(base / "corpus")
+    write_all(corpus, formats=("pdf", "html"))
+    loaded = ensure_index(settings_for(corpus, base / "index"), embedder=FakeEmbedder(), log=lambda _m: None)
+    top = retriever(loaded).ask("detective shortages", k=3).hits[0].passage
+    assert top.text.startswith("detective shortages") and top.report_id.endswith("pdf")
+    assert top.page_label == "3" and str(top.citation).endswith("¶2, bullet 3, p. 3")

@@ -207,3 +207,16 @@ def test_plan_update_is_pure_and_complete(settings: Settings, fake: FakeEmbedder
     shutil.rmtree(corpus)
     corpus.mkdir()
     assert plan_update(manifest, [], manifest.settings).removed == (REPORT.name,)
+
+
+def test_reports_sharing_a_name_get_distinct_ids(settings: Settings, fake: FakeEmbedder, corpus: Path) -> None:
+    text = "Kent PEEL 2019\n\nHow effective is the force?\n\nGood\n\nThe force is effective.\n"
+    (corpus / "kent.txt").write_text(text, "utf-8")
+    build(settings, fake)
+    (corpus / "kent.md").write_text(text.replace("Kent PEEL 2019", "# Kent PEEL 2019"), "utf-8")
+    result = build(settings, fake)
+    ids = sorted(e.id for e in result.reports if e.path.startswith("kent"))
+    assert ids == ["kent", "kent-md"]
+    loaded = open_index(settings.index)
+    assert {p.report_id for p in loaded.table} == {"metropolitan-peel-2017-effectiveness", "kent", "kent-md"}
+    assert len({p.id for p in loaded.table}) == len(loaded)

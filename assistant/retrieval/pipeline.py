@@ -17,10 +17,10 @@ import numpy as np
 from assistant.answer import with_support
 from assistant.embedding import Embedder
 from assistant.errors import SettingsError
-from assistant.records import Answer, Hit
+from assistant.records import Answer, Hit, Passage
 from assistant.retrieval import dense, fusion
 from assistant.retrieval.abstain import AbstainPolicy
-from assistant.retrieval.diversity import diversify
+from assistant.retrieval.diversity import diversify, prefer_cited_copies
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.glossary import Glossary, packaged_glossary
 from assistant.retrieval.intent import question_intents, structure_bonus
@@ -103,13 +103,18 @@ class Retriever:
         cands = self._candidates(index, query, qvec, mask, lap)
         scores = self._fuse(cands)
         scores = scores + self._structure(index, query, cands, scores)
-        order = self._order(index, cands.ids, scores)
+        order = np.argsort(-scores, kind="stable")
         lap("fusion")
         if self.reranker is not None and len(order):
             order = self.reranker.rerank(
                 query.question, [index.table.get(int(cands.ids[i])) for i in order], order
             )
             lap("rerank")
+
+        def passage(i: int) -> Passage:
+            return index.table.get(int(cands.ids[i]))
+
+        order = prefer_cited_copies(order, lambda i: passage(i).text, lambda i: passage(i).page is not None)
         order = diversify(
             order, lambda i: dense.text_vector(index, int(cands.ids[i])), self.config.duplicate_cosine, k
         )
@@ -197,16 +202,6 @@ class Retriever:
         for i, value in extra.items():
             bonus[i] = value
         return bonus
-
-    @staticmethod
-    def _order(index: LoadedIndex, ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
-        """Best first; among equal scores (copies of one passage) the one citing a page, then by id."""
-        _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
-        tied = counts[inverse] > 1
-        no_page = np.zeros(len(ids), dtype=np.int8)
-        for i in np.flatnonzero(tied):
-            no_page[i] = index.table.get(int(ids[i])).page is None
-        return np.lexsort((ids, no_page, -scores))
 
     def _fuse(self, c: _Candidates) -> np.ndarray:
         cfg = self.config

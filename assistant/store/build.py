@@ -11,7 +11,7 @@ import hashlib
 import itertools
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from assistant import __version__
 from assistant.embedding import Embedder, canonical_model_id, embed_all, make_embedder
 from assistant.errors import CorpusError, IngestError, StoreError
 from assistant.ingest import EXTENSIONS, PARSER_VERSION, discover, load_report, refused_files
-from assistant.ingest.metadata import sidecar_for
+from assistant.ingest.metadata import sidecar_for, slugify
 from assistant.passages import dense_units, lexical_text, report_passages
 from assistant.records import Passage, ReportMeta
 from assistant.retrieval.lexical import LexicalIndex
@@ -215,15 +215,19 @@ def update_index(
         new_passages: list[Passage] = []
         entries: dict[str, ReportEntry] = {}
         skipped: list[dict[str, str]] = []
+        taken = {r.id for r in old.reports if r.path in keep} if old else set()
         for f in todo:
             try:
                 report = load_report(f.source, settings.corpus, settings.max_upload_mb * 1_000_000)
             except IngestError as exc:
                 failures.append(exc)
                 skipped.append({"path": f.path, "fingerprint": f.fingerprint, "reason": exc.reason})
-                if f.path in plan.updated:
+                if f.path in plan.updated and old is not None:
                     keep.add(f.path)  # keep what was indexed before rather than lose it
+                    taken |= {r.id for r in old.reports if r.path == f.path}
                 continue
+            report = replace(report, meta=replace(report.meta, id=unique_id(report.meta.id, f.path, taken)))
+            taken.add(report.meta.id)
             passages = list(report_passages(report))
             new_passages.extend(passages)
             entries[f.path] = _entry(f, report.meta, len(passages))
@@ -264,6 +268,21 @@ def _whole_live_version(index: Path, log: Log) -> tuple[Path | None, Manifest | 
         log(f"The live index cannot be reused, so it is rebuilt in full: {exc}")
         return None, None
     return version, manifest
+
+
+def unique_id(wanted: str, path: str, taken: set[str]) -> str:
+    """``wanted`` unless another report has it; then with the file's extension, then a number.
+
+    "met-2017.pdf" and "met-2017.html" would both be "met-2017": files are processed in path
+    order, so the first keeps the plain id and the result is the same on every rebuild.
+    """
+    if wanted not in taken:
+        return wanted
+    suffix = slugify(Path(path).suffix) or "file"
+    candidate, n = f"{wanted}-{suffix}", 2
+    while candidate in taken:
+        candidate, n = f"{wanted}-{suffix}-{n}", n + 1
+    return candidate
 
 
 def _entry(f: FileState, meta: ReportMeta, count: int) -> ReportEntry:

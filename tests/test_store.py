@@ -209,7 +209,9 @@ def test_plan_update_is_pure_and_complete(settings: Settings, fake: FakeEmbedder
     assert plan_update(manifest, [], manifest.settings).removed == (REPORT.name,)
 
 
-def test_reports_sharing_a_name_get_distinct_ids(settings: Settings, fake: FakeEmbedder, corpus: Path) -> None:
+def test_reports_sharing_a_name_get_distinct_ids(
+    settings: Settings, fake: FakeEmbedder, corpus: Path
+) -> None:
     text = "Kent PEEL 2019\n\nHow effective is the force?\n\nGood\n\nThe force is effective.\n"
     (corpus / "kent.txt").write_text(text, "utf-8")
     build(settings, fake)

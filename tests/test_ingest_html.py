@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from assistant.ingest import parse_bytes
-from assistant.ingest.blocks import parse_date
 from assistant.ingest.html import parse_html
+from assistant.ingest.lines import parse_date
 from assistant.passages import report_passages
 from tests.fixtures_gen import html_page, reference_structure, structure
 

@@ -10,8 +10,9 @@ import pytest
 
 from assistant.errors import IngestError
 from assistant.ingest import load_report, parse_bytes
+from assistant.ingest.lines import is_boilerplate, iso_date
 from assistant.ingest.structure import normalise_space
-from assistant.ingest.text import BULLET, is_boilerplate, iso_date, parse_text
+from assistant.ingest.text import BULLET, parse_text
 from assistant.passages import report_passages
 from tests.conftest import REPORT
 
@@ -161,3 +162,9 @@ def test_iso_date(raw: str, iso: str | None) -> None:
 def test_unusable_files_raise_ingest_error_naming_the_file(tmp_path: Path, data: bytes) -> None:
     with pytest.raises(IngestError, match=r"bad\.txt"):
         parse_bytes(data, tmp_path / "bad.txt", tmp_path)
+
+
+def test_dates_in_words_are_metadata_as_in_every_other_format() -> None:
+    elements = parse_text("Title\n\nLast updated 22 March 2018\n\nHow effective is it?\n\nA paragraph.\n")
+    assert [(e.kind, e.text) for e in elements][:2] == [("title", "Title"), ("updated", "2018-03-22")]
+    assert not any(e.kind == "heading" and "updated" in e.text.lower() for e in elements)

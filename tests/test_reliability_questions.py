@@ -24,8 +24,9 @@ from hypothesis import strategies as st
 from assistant.answer import answer_dict, render_text
 from assistant.errors import IngestError, QuestionError
 from assistant.ingest import parse_bytes
+from assistant.ingest.lines import is_boilerplate
 from assistant.ingest.structure import assemble, normalise_space
-from assistant.ingest.text import BULLET, is_boilerplate, parse_text
+from assistant.ingest.text import BULLET, parse_text
 from assistant.passages import report_passages
 from assistant.records import Answer, Passage, Report, ReportMeta
 from assistant.retrieval.query import MAX_QUESTION_CHARS

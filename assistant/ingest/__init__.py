@@ -24,7 +24,7 @@ from assistant.ingest.structure import Parsed, assemble
 from assistant.ingest.text import parse_text
 from assistant.records import Report, ReportMeta
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 """Bump when parsing changes what passages a file yields: the index then rebuilds in full."""
 
 

@@ -18,7 +18,8 @@ import re
 from typing import Any
 
 from assistant.errors import IngestError
-from assistant.ingest.blocks import ElementBuilder, parse_date, rank_levels
+from assistant.ingest.blocks import ElementBuilder, rank_levels
+from assistant.ingest.lines import parse_date
 from assistant.ingest.structure import Parsed, normalise_space
 
 DROP_TAGS = (

@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.errors import IngestError
-from assistant.ingest.blocks import ElementBuilder, classify_paragraph, rank_levels
+from assistant.ingest.blocks import ElementBuilder, rank_levels
+from assistant.ingest.lines import classify_paragraph
 from assistant.ingest.structure import Parsed, normalise_space
 from assistant.ingest.text import looks_like_heading
 

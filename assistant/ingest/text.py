@@ -18,39 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from assistant.ingest.structure import Element, ElementKind, as_grade, normalise_space
+from assistant.ingest.lines import classify_paragraph, is_boilerplate
+from assistant.ingest.structure import Element, normalise_space
 
 BULLET = re.compile(r"^[ \t]*(?:[•●▪◦‣∙·*–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])[ \t]+")
-BOILERPLATE = re.compile(
-    r"^(skip to (main )?content|back to top|print this page|share this page|cookies? (on|settings).*"
-    r"|accept (all )?cookies|reject (all )?cookies|menu|search|home|share|print|close)$",
-    re.IGNORECASE,
-)
-DATE_LINE = re.compile(
-    r"^(?P<what>last updated|updated|published|date of publication)\s*:?\s*(?P<date>.+)$", re.IGNORECASE
-)
-_DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
-_YMD = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 HEADING_MAX_CHARS = 200
 HEADING_MAX_WORDS = 30
-
-
-def iso_date(text: str) -> str | None:
-    """``22/03/2018`` (UK day-first) or ``2018-03-22`` -> ``2018-03-22``; else None."""
-    text = text.strip()
-    if m := _DMY.match(text):
-        day, month, year = (int(g) for g in m.groups())
-    elif m := _YMD.match(text):
-        year, month, day = (int(g) for g in m.groups())
-    else:
-        return None
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def is_boilerplate(text: str) -> bool:
-    return bool(BOILERPLATE.match(normalise_space(text)))
 
 
 def looks_like_heading(text: str) -> bool:
@@ -65,7 +38,8 @@ def looks_like_heading(text: str) -> bool:
 
 def _stands_alone(line: str) -> bool:
     """Lines that are never part of a paragraph even without blank lines around them."""
-    return bool(as_grade(line) or DATE_LINE.match(line) or is_boilerplate(line))
+    found = classify_paragraph(line)
+    return found is None or found[0] != "paragraph"
 
 
 def _blocks(text: str) -> Iterator[tuple[bool, int, int]]:
@@ -116,13 +90,12 @@ def parse_text(text: str) -> list[Element]:
             elements.append(Element("title", body, start, end))
             have_title = True
             continue
-        if single_line and (m := DATE_LINE.match(normalise_space(body))) and iso_date(m["date"]):
-            published = m["what"].lower().startswith(("published", "date"))
-            kind: ElementKind = "published" if published else "updated"
-            elements.append(Element(kind, iso_date(m["date"]) or "", start, end))
+        found = classify_paragraph(body) if single_line else None
+        if found is not None and found[0] in ("updated", "published"):
+            elements.append(Element(found[0], found[1], start, end))
         elif is_bullet:
             elements.append(Element("bullet", body, start, end))
-        elif single_line and as_grade(body):
+        elif found is not None and found[0] == "grade":
             elements.append(Element("grade", body, start, end))
         elif single_line and looks_like_heading(body):
             question = normalise_space(body).endswith("?")

@@ -112,3 +112,16 @@ def test_a_copy_citing_a_page_is_preferred(tmp_path_factory: pytest.TempPathFact
     top = retriever(loaded).ask("detective shortages", k=3).hits[0].passage
     assert top.text.startswith("detective shortages") and top.report_id.endswith("pdf")
     assert top.page_label == "3" and str(top.citation).endswith("¶2, bullet 3, p. 3")
+
+
+@pytest.mark.parametrize(
+    "name", ["Met", "the Met", "MPS", "Metropolitan", "metropolitan police service", "Metro"]
+)
+def test_force_filter_accepts_every_name_of_a_force(index: LoadedIndex, name: str) -> None:
+    hits = retriever(index).ask("detectives", k=3, filters=Filters(force=(name,))).hits
+    assert hits and {h.passage.report_id for h in hits} == {"metropolitan-peel-2017-effectiveness"}
+
+
+def test_force_filter_by_alias_of_another_force(index: LoadedIndex) -> None:
+    assert retriever(index).ask("detectives", k=3, filters=Filters(force=("Kent Police",))).hits
+    assert retriever(index).ask("detectives", k=3, filters=Filters(force=("GMP",))).hits == ()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.forces import forces_in
 from assistant.records import GRADES, ReportMeta
 from assistant.store.table import Columns
 
@@ -41,12 +42,12 @@ class Filters:
     def allowed_reports(self, reports: Iterable[ReportMeta]) -> set[str]:
         """Ids of the reports that pass the report, force and year fields."""
         wanted_reports = {_norm(r) for r in self.report}
-        wanted_forces = {_norm(f) for f in self.force}
+        wanted_forces = self.force
         out = set()
         for meta in reports:
             if wanted_reports and not ({_norm(meta.id), _norm(meta.title)} & wanted_reports):
                 continue
-            if wanted_forces and not (meta.force and _force_matches(_norm(meta.force), wanted_forces)):
+            if wanted_forces and not (meta.force and _force_matches(meta.force, wanted_forces)):
                 continue
             if self.year and meta.year not in self.year:
                 continue
@@ -73,15 +74,14 @@ class Filters:
         return mask
 
 
-GENERIC_FORCE_WORDS = frozenset({"police", "service", "constabulary", "force", "the", "of", "and"})
-
-
-def _force_matches(force: str, wanted: set[str]) -> bool:
-    """ "Met", "Metropolitan" and "Metropolitan Police Service" all name the same force:
-    a wanted value matches the whole name, or is the start of one of its distinctive words."""
-    distinctive = [w for w in force.split() if w not in GENERIC_FORCE_WORDS]
-    return any(
-        w == force
-        or (len(w) >= 3 and w not in GENERIC_FORCE_WORDS and any(d.startswith(w) for d in distinctive))
-        for w in wanted
-    )
+def _force_matches(force: str, wanted: Iterable[str]) -> bool:
+    """Whether a wanted value names the report's ``force``: by any of its names in
+    ``forces.toml`` ("GMP", "the Met", "Greater Manchester"), by its full name, or by the
+    start of it ("Metro", for a force the table does not know)."""
+    canonical = set(forces_in(force)) or {force}
+    for value in wanted:
+        if set(forces_in(value)) & canonical:
+            return True
+        if len(value.strip()) >= 3 and _norm(force).startswith(_norm(value)):
+            return True
+    return False

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 import time
 import unicodedata
 import uuid
@@ -23,7 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.embedding import Embedder
-from assistant.errors import CorpusError, IngestError
+from assistant.errors import AssistantError, CorpusError, IngestError
 from assistant.ingest import EXTENSIONS, parse_bytes, sha256_bytes, sniff_format, unsupported_reason
 from assistant.ingest.metadata import sidecar_for
 from assistant.records import Report
@@ -33,6 +34,7 @@ from assistant.store import describe, live_reports, update_index
 Log = Callable[[str], None]
 REMOVED = ".removed"
 UPLOADS = "uploads"
+_UPLOADS = threading.Lock()
 NAME_MAX = 120
 _UNSAFE = re.compile(r"[^\w.()+-]+")
 _CANONICAL_SUFFIX = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "markdown": ".md", "text": ".txt"}
@@ -115,13 +117,14 @@ def add_upload(
 ) -> str:
     """Add one uploaded file to the library and index it; returns a one-line summary for people.
 
-    ``filename`` is the name the user's file had (only used to name the copy, made safe by
-    :func:`safe_name`); ``data_path`` is where its bytes are (e.g. Gradio's temporary file).
-    Raises :class:`IngestError` when the file is refused -- too large, not a supported type by
-    its content, encrypted or image-only PDF ("no extractable text — OCR is not supported"),
-    nothing to index -- and :class:`~assistant.errors.StoreError` when the index is busy or
-    damaged. Nothing in the corpus or index changes when it raises before indexing.
-    Identical content already in the library is not added twice.
+        ``filename`` is the name the user's file had (only used to name the copy, made safe by
+        :func:`safe_name`); ``data_path`` is where its bytes are (e.g. Gradio's temporary file).
+        Raises :class:`IngestError` when the file is refused -- too large, not a supported type by
+        its content, encrypted or image-only PDF ("no extractable text — OCR is not supported"),
+        nothing to index -- and :class:`~assistant.errors.StoreError` when the index is busy or
+        damaged. Nothing in the corpus or index changes when it raises: a file that could not be
+    indexed is moved to ``corpus/.removed/``.
+        Identical content already in the library is not added twice.
     """
     display = safe_name(filename)
     max_bytes = settings.max_upload_mb * 1_000_000
@@ -141,14 +144,20 @@ def add_upload(
     except IngestError as exc:  # name the file as the user knows it, not by a server path
         raise IngestError(display, exc.reason) from None
     digest = sha256_bytes(data)
-    same = [e for e in live_reports(settings.index) if e.meta.get("sha256") == digest]
-    if same:
-        return f"{display} is already in the library as {same[0].meta.get('title') or same[0].id}."
-    folder.mkdir(parents=True, exist_ok=True)
-    target = _free_name(folder, _with_format_suffix(display, fmt))
-    _write_atomic(target, data)
-    log(f"Saved upload as {target}")
-    result = update_index(settings, embedder=embedder, progress=False, log=log)
+    with _UPLOADS:  # one upload at a time per process: a second waits instead of hitting the index lock
+        same = [e for e in live_reports(settings.index) if e.meta.get("sha256") == digest]
+        if same:
+            return f"{display} is already in the library as {same[0].meta.get('title') or same[0].id}."
+        folder.mkdir(parents=True, exist_ok=True)
+        target = _free_name(folder, _with_format_suffix(display, fmt))
+        _write_atomic(target, data)
+        log(f"Saved upload as {target}")
+        try:
+            result = update_index(settings, embedder=embedder, progress=False, log=log)
+        except AssistantError:
+            # Not indexed: take the file back out, so a later update does not index it unasked.
+            shutil.move(str(target), _removed_dir(settings) / target.name)
+            raise
     rel = str(target.relative_to(settings.corpus))
     failed = [f for f in result.failures if Path(f.path) == target or f.path.endswith(rel)]
     if failed:

@@ -122,3 +122,18 @@ def test_add_and_remove_for_scripts(indexed: Settings, fake: FakeEmbedder, tmp_p
     assert not (indexed.corpus / "kent.md").exists()  # nothing copied when one file is refused
     with pytest.raises(CorpusError, match="no report matched 'nope'"):
         remove_report(indexed, "nope", log=quiet)
+
+
+def test_an_upload_that_cannot_be_indexed_leaves_the_corpus_as_it_was(
+    indexed: Settings, fake: FakeEmbedder, tmp_path: Path
+) -> None:
+    from assistant.errors import StoreLockedError
+    from assistant.store import layout
+
+    with layout.writer_lock(indexed.index), pytest.raises(StoreLockedError):
+        upload(indexed, fake, "kent.html", html_page(KENT).encode(), tmp_path)
+    assert not list((indexed.corpus / UPLOADS).glob("*.html"))
+    update_index(indexed, embedder=fake, progress=False, log=quiet)
+    assert {e.id for e in open_index(indexed.index).reports.values()} == {
+        "metropolitan-peel-2017-effectiveness"
+    }

@@ -96,15 +96,22 @@ class LiveIndex:
         """Why the newest published version is not being served, if it is not."""
 
     def get(self, *, refresh: bool = False) -> LoadedIndex:
-        """The version to serve; ``refresh`` checks for a newer one now rather than within a second."""
+        """The version to serve; ``refresh`` checks for a newer one now and waits for it.
+
+        Without ``refresh`` a request never waits for a switch: loading and verifying a new
+        version can take seconds on a large library, so while one request does it the others
+        keep answering from the current version.
+        """
         now = time.monotonic()
         if refresh or now - self._checked >= self._check_every:
             self._checked = now
             token = layout.current_token(self.settings.index)
-            if token and token not in (self._token, self._refused):
-                with self._lock:
+            if token and token not in (self._token, self._refused) and self._lock.acquire(blocking=refresh):
+                try:
                     if token not in (self._token, self._refused):
                         self._switch(token)
+                finally:
+                    self._lock.release()
         return self._loaded
 
     def _switch(self, token: str) -> None:

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.retrieval.bodies import unknown_bodies
+from assistant.retrieval.bodies import covered_forces, unknown_bodies
 from assistant.retrieval.coverage import FAMILY_PREFIX, topic_gap
 from assistant.retrieval.lexical import words
 
@@ -135,6 +135,5 @@ class AbstainPolicy:
             return Verdict(False)
         if not hits:
             return Verdict(True, "No passage in the indexed reports matches this question.")
-        covered = ", ".join(sorted({m.force for m in index.reports.values() if m.force})) or "none"
-        reason = self.reason(features(query, hits, index), covered)
+        reason = self.reason(features(query, hits, index), covered_forces(index))
         return Verdict(reason is not None, reason)

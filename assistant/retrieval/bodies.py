@@ -42,6 +42,8 @@ class _Covered:
     """Every body named in a report's force."""
     fire: bool
     """Whether some report's force, title or inspection mentions fire."""
+    names: str
+    """The reports' forces as written, sorted, for messages ("none" when there are none)."""
 
 
 def _covered(index: LoadedIndex) -> _Covered:
@@ -56,6 +58,7 @@ def _covered(index: LoadedIndex) -> _Covered:
             fire=any(
                 "fire" in " ".join(filter(None, (m.force, m.title, m.inspection))).lower() for m in metas
             ),
+            names=", ".join(sorted({m.force for m in metas if m.force})) or "none",
         )
 
     return index.derived("covered bodies", gather)
@@ -79,3 +82,8 @@ def unknown_bodies(question: str, index: LoadedIndex) -> tuple[str, ...]:
         return ()
     asks_performance = GRADE in question_intents(question) or bool(_PERFORMANCE.search(question))
     return tuple(b for b in named if asks_performance or not mentioned_in_corpus(b, index))
+
+
+def covered_forces(index: LoadedIndex) -> str:
+    """The forces the indexed reports are about, for messages."""
+    return _covered(index).names

@@ -25,8 +25,14 @@ from assistant.retrieval.filters import Filters
 from assistant.retrieval.glossary import Glossary, packaged_glossary
 from assistant.retrieval.intent import question_intents, structure_bonus
 from assistant.retrieval.query import Query, analyse
-from assistant.retrieval.rerank import Reranker
+from assistant.retrieval.rerank import RERANK_DEPTH, Reranker
 from assistant.store.load import LoadedIndex
+
+HEAD_PER_HIT = 10
+"""Candidates examined per wanted hit after fusion (copies, restatements)."""
+STRUCTURE_DEPTH = 60
+"""Fused candidates that may join the structure list: enough for any top 10, and passages
+lower than this are off topic whatever their place in the report."""
 
 
 @dataclass(frozen=True)
@@ -105,23 +111,27 @@ class Retriever:
         scores = scores + self._structure(index, query, cands, scores)
         order = np.argsort(-scores, kind="stable")
         lap("fusion")
-        if self.reranker is not None and len(order):
-            order = self.reranker.rerank(
-                query.question, [index.table.get(int(cands.ids[i])) for i in order], order
-            )
-            lap("rerank")
 
         def passage(i: int) -> Passage:
             return index.table.get(int(cands.ids[i]))
 
-        order = prefer_cited_copies(order, lambda i: passage(i).text, lambda i: passage(i).page is not None)
+        if self.reranker is not None and len(order):
+            order = self.reranker.rerank(query.question, [passage(i) for i in order[:RERANK_DEPTH]], order)
+            lap("rerank")
+        # Only the head can reach the top k, even with restatements demoted: decode no more.
+        head = max(HEAD_PER_HIT * k, RERANK_DEPTH)
+        copies = prefer_cited_copies(
+            order[:head], lambda i: passage(i).text, lambda i: passage(i).page is not None
+        )
+        order = np.concatenate([copies, order[head:]])
         order = diversify(
             order, lambda i: dense.text_vector(index, int(cands.ids[i])), self.config.duplicate_cosine, k
         )
+        lap("diversify")
         chosen = order[:k]
         hits = tuple(
             Hit(
-                passage=index.table.get(int(cands.ids[i])),
+                passage=passage(i),
                 score=float(scores[i]),
                 rank=rank,
                 scores={"dense": float(cands.cosine[i]), "lexical": float(cands.bm25[i])},
@@ -189,9 +199,9 @@ class Retriever:
         intents = question_intents(query.question)
         if not intents or cfg.structure_weight == 0 or cfg.method in ("dense", "lexical"):
             return np.zeros(len(c.ids))
-        served = np.array(
-            [structure_bonus(intents, index.table.get(int(i))) for i in c.ids], dtype=np.float64
-        )
+        served = np.zeros(len(c.ids))
+        for position in np.argsort(-fused, kind="stable")[:STRUCTURE_DEPTH]:
+            served[position] = structure_bonus(intents, index.table.get(int(c.ids[position])))
         fitting = np.flatnonzero(served > 0)
         ranking = fusion.ranks_from_scores(fitting, fused[fitting] * (1 + served[fitting]))
         if cfg.fusion == "rrf":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from assistant.records import Passage, Report
 
@@ -59,11 +59,6 @@ def report_passages(report: Report) -> Iterator[Passage]:
                 page=block.page,
                 page_label=block.page_label,
             )
-
-
-def to_passages(reports: Iterable[Report]) -> list[Passage]:
-    """Passages of many reports, in order."""
-    return [p for r in reports for p in report_passages(r)]
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -128,11 +128,6 @@ class Passage:
     page_label: str | None = None
 
     @property
-    def section(self) -> str:
-        """The innermost heading (empty for text before the first heading)."""
-        return self.section_path[-1] if self.section_path else ""
-
-    @property
     def citation(self) -> Citation:
         return Citation(
             report=self.report_title,

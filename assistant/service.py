@@ -59,6 +59,10 @@ class Assistant:
         """Metadata of every indexed report, by title."""
         return sorted(self.live.get().reports.values(), key=lambda m: m.title)
 
+    def report_map(self) -> dict[str, ReportMeta]:
+        """Metadata of every indexed report, by id (the live index's own table, not a copy)."""
+        return self.live.get().reports
+
     def sections(self) -> list[str]:
         """The top-level section headings of the indexed reports (for section filters)."""
         paths = self.live.get().table.columns.sections

@@ -9,14 +9,11 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 
-_WS = re.compile(r"\s+")
+from assistant.ingest.structure import normalise_space
 
-
-def normalise(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+normalise = normalise_space
 
 
 def is_relevant(passage_text: str, gold: Sequence[str]) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 _NON_WORD = re.compile(r"[^a-z0-9&]+")
 _DEFINITION = re.compile(r"\(([A-Z][A-Za-z]{1,9}?)(s)?\)")
@@ -45,10 +46,12 @@ class Glossary:
     def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
         self._alternatives: dict[str, dict[str, str]] = {}
         self._surface: dict[str, str] = {}
+        self._sorted: tuple[str, ...] | None = None
         for a, b in pairs:
             self._link(a, b)
 
     def _link(self, a: str, b: str) -> None:
+        self._sorted = None
         ka, kb = normalise_phrase(a), normalise_phrase(b)
         if ka.strip() and kb.strip() and ka != kb:
             self._surface.setdefault(ka, a)
@@ -74,19 +77,32 @@ class Glossary:
         matched: list[str] = []
         added: dict[str, str] = {}
         alternatives: list[tuple[str, tuple[str, ...]]] = []
-        covered = text
-        for key in sorted(self._alternatives, key=len, reverse=True):
-            plural = key[:-1] + "s "
-            for form in (key, plural):
-                if form in covered:
-                    covered = covered.replace(form, " # ")
-                    matched.append(self._surface[key])
-                    alternatives.append((self._surface[key], tuple(self._alternatives[key].values())))
-                    for alt_key, alt in self._alternatives[key].items():
-                        if alt_key not in text:
-                            added.setdefault(alt_key, alt)
-                    break
+        for key in match_phrases(text, self._keys()):
+            matched.append(self._surface[key])
+            alternatives.append((self._surface[key], tuple(self._alternatives[key].values())))
+            for alt_key, alt in self._alternatives[key].items():
+                if alt_key not in text:
+                    added.setdefault(alt_key, alt)
         return Expansion(tuple(matched), tuple(added.values()), tuple(alternatives))
+
+    def _keys(self) -> tuple[str, ...]:
+        if self._sorted is None:
+            self._sorted = tuple(sorted(self._alternatives, key=len, reverse=True))
+        return self._sorted
+
+
+def match_phrases(text: str, keys: Iterable[str]) -> list[str]:
+    """The keys found in ``text`` (both as :func:`normalise_phrase` gives them), taken in the
+    order given -- longest first, so "ASBO" wins over "ASB" -- as whole words, plural allowed,
+    each stretch of text used once."""
+    found = []
+    for key in keys:
+        for form in (key, key[:-1] + "s "):
+            if form.strip() and form in text:
+                text = text.replace(form, " # ")
+                found.append(key)
+                break
+    return found
 
 
 def _initials_match(words: list[str], acronym: str) -> bool:
@@ -117,33 +133,36 @@ def find_definitions(text: str) -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def _glossary_data() -> dict[str, Any]:
+    return tomllib.loads(resources.files("assistant.retrieval").joinpath("glossary.toml").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
 def packaged_topics() -> tuple[str, ...]:
     """Subjects of policing and inspection listed in ``glossary.toml`` plus every glossary term."""
-    data = tomllib.loads(resources.files("assistant.retrieval").joinpath("glossary.toml").read_text("utf-8"))
+    data = _glossary_data()
     topics = list(data.get("topics", {}).get("names", []))
     topics += [long for longs in data.get("acronyms", {}).values() for long in longs]
     topics += [term for group in data.get("synonyms", {}).get("groups", []) for term in group]
     return tuple(dict.fromkeys(topics))
 
 
-def topics_in(question: str, topics: Iterable[str]) -> list[str]:
+@lru_cache(maxsize=4)
+def _topic_keys(topics: tuple[str, ...]) -> tuple[dict[str, str], tuple[str, ...]]:
+    keys = {normalise_phrase(t): t for t in topics}
+    return keys, tuple(sorted(keys, key=len, reverse=True))
+
+
+def topics_in(question: str, topics: tuple[str, ...]) -> list[str]:
     """The topics named in ``question`` (whole words, plural allowed), longest first, not overlapping."""
-    text = normalise_phrase(question)
-    found = []
-    for topic in sorted(topics, key=len, reverse=True):
-        key = normalise_phrase(topic)
-        for form in (key, key[:-1] + "s "):
-            if form.strip() and form in text:
-                text = text.replace(form, " # ")
-                found.append(topic)
-                break
-    return found
+    keys, ordered = _topic_keys(topics)
+    return [keys[k] for k in match_phrases(normalise_phrase(question), ordered)]
 
 
 @lru_cache(maxsize=1)
 def packaged_glossary() -> Glossary:
     """The glossary shipped in the package (``glossary.toml``)."""
-    data = tomllib.loads(resources.files("assistant.retrieval").joinpath("glossary.toml").read_text("utf-8"))
+    data = _glossary_data()
     pairs = [(short, long) for short, longs in data.get("acronyms", {}).items() for long in longs]
     for group in data.get("synonyms", {}).get("groups", []):
         pairs += [(a, b) for i, a in enumerate(group) for b in group[i + 1 :]]

@@ -9,7 +9,7 @@ matched through the glossary's variants rather than by accident.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -90,10 +90,6 @@ class LexicalIndex:
     @property
     def size(self) -> int:
         return int(self._bm25.scores["num_docs"])
-
-    def known(self, terms: Iterable[str]) -> list[str]:
-        """The terms that occur somewhere in the indexed passages."""
-        return [t for t in terms if t in self.vocabulary]
 
     def document_frequency(self, term: str) -> int:
         """How many passages contain ``term`` (0 when it is not in the vocabulary)."""

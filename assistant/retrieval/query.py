@@ -56,11 +56,6 @@ class Query:
     corrections: Mapping[str, str]
     notice: str | None = None
 
-    @property
-    def content_words(self) -> tuple[str, ...]:
-        """The question's own topic words (no stop or framing words), as typed, lower-cased."""
-        return tuple(w for w in words(self.question) if w not in STOPWORDS and w not in QUESTION_WORDS)
-
 
 def _expand(glossary: Glossary, question: str) -> Expansion:
     """Glossary expansion, ignoring terms that only frame the question ("what did HMICFRS say")."""

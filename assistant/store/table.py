@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import mmap
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ REPORT_COL = "col_report.npy"
 SECTION_COL = "col_section.npy"
 GRADE_COL = "col_grade.npy"
 NO_GRADE = -1
+CACHE_SIZE = 4096
 SECTION_SEP = " › "
 
 
@@ -90,10 +91,26 @@ class PassageTable:
             sections=tuple(names["sections"]),
         )
         self._lock = threading.Lock()
-        self.get = lru_cache(maxsize=4096)(self._get)
+        # A plain dict, not functools.lru_cache on a bound method: that would make the table
+        # refer to itself, so an old version's maps stayed open until a cyclic collection.
+        self._cache: OrderedDict[int, Passage] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
+
+    def get(self, i: int) -> Passage:
+        """Passage ``i``; the most recently read :data:`CACHE_SIZE` stay decoded."""
+        with self._lock:
+            hit = self._cache.get(i)
+            if hit is not None:
+                self._cache.move_to_end(i)
+                return hit
+        passage = self._get(i)
+        with self._lock:
+            self._cache[i] = passage
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return passage
 
     def _get(self, i: int) -> Passage:
         if not 0 <= i < len(self):

@@ -117,7 +117,7 @@ class ChatLogic:
         self.briefings = BriefingStore()
 
     def reports(self) -> dict[str, ReportMeta]:
-        return {m.id: m for m in self.assistant.reports()}
+        return self.assistant.report_map()
 
     def filter_choices(self) -> FilterChoices:
         metas = self.assistant.reports()

@@ -12,6 +12,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ from assistant.ui.render import escape_md, reply_markdown
 
 Message = dict[str, Any]
 EXPORT_TTL = 600.0
+EXPORTS_REMEMBERED = 64
+"""Briefings whose last export is reused while unchanged (an edit that changes nothing)."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,8 @@ class ChatLogic:
         self.assistant = assistant
         self.export_dir = export_dir or Path(tempfile.mkdtemp(prefix="assistant-briefings-"))
         self.briefings = BriefingStore()
+        self._exports: OrderedDict[Briefing, tuple[Path | None, Path | None]] = OrderedDict()
+        self._exports_lock = threading.Lock()
 
     def reports(self) -> dict[str, ReportMeta]:
         return self.assistant.report_map()
@@ -186,7 +191,16 @@ class ChatLogic:
         self._prune_exports()
         if not briefing.pins:
             return None, None
-        return write_exports(briefing, self.reports(), self.export_dir / uuid.uuid4().hex)
+        with self._exports_lock:
+            done = self._exports.get(briefing)
+        if done is not None and all(p is not None and p.exists() for p in done):
+            return done  # unchanged since its last export: no need to write DOCX again
+        paths = write_exports(briefing, self.reports(), self.export_dir / uuid.uuid4().hex)
+        with self._exports_lock:
+            self._exports[briefing] = paths
+            while len(self._exports) > EXPORTS_REMEMBERED:
+                self._exports.popitem(last=False)
+        return paths
 
     def _prune_exports(self) -> None:
         if not self.export_dir.is_dir():

@@ -1,7 +1,7 @@
 """Start-up figures: `assistant serve` to first answer (index missing, then present), and warm asks.
 
-    python benchmarks/serve_startup.py           # 3 runs each, index missing then present
-    python benchmarks/serve_startup.py --warm    # warm Assistant.ask latency over the dev questions
+    python -m benchmarks.serve_startup           # 3 runs each, index missing then present
+    python -m benchmarks.serve_startup --warm    # warm Assistant.ask latency over the dev questions
 
 The serve runs use a scratch index folder and a fresh model cache each time, so "index
 missing" includes making the int8 encoder; answers are read over raw HTTP (no client polling).
@@ -13,10 +13,7 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -24,12 +21,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "what is said about detective shortages"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _answered(port: int) -> bool:
@@ -44,22 +35,21 @@ def _answered(port: int) -> bool:
         return "complete" in r.read().decode()
 
 
-def time_serve(index: Path, env: dict[str, str]) -> float:
-    port = _free_port()
-    start = time.perf_counter()
-    cmd = [sys.executable, "-m", "assistant", "serve", "--port", str(port), "--index", str(index),
-           "--corpus", str(ROOT / "corpus")]  # fmt: skip
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
+def time_serve(index: Path, env: dict[str, str], log: Path) -> float:
+    """Seconds from starting ``assistant serve`` to its first answer."""
+    from tests.browser.server import running_chat
+
+    began: list[float] = []
+    with running_chat(
+        ROOT / "corpus", index, log, env=env, started=lambda _p: began.append(time.perf_counter())
+    ) as url:
+        port = int(url.rstrip("/").rsplit(":", 1)[1])
         while True:
             try:
                 if _answered(port):
-                    return time.perf_counter() - start
+                    return time.perf_counter() - began[0]
             except OSError:
                 time.sleep(0.1)
-    finally:
-        proc.terminate()
-        proc.wait()
 
 
 def warm() -> dict[str, float]:
@@ -95,8 +85,9 @@ def main() -> int:
         for i in range(args.runs):
             index = Path(scratch) / f"index{i}"
             env = {**os.environ, "ASSISTANT_CACHE": str(Path(scratch) / f"cache{i}")}
-            results["index_missing_s"].append(time_serve(index, env))
-            results["index_present_s"].append(time_serve(index, env))
+            log = Path(scratch) / f"serve{i}.log"
+            results["index_missing_s"].append(time_serve(index, env, log))
+            results["index_present_s"].append(time_serve(index, env, log))
             shutil.rmtree(index, ignore_errors=True)
     print(json.dumps(results))
     return 0

@@ -27,7 +27,7 @@ def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         names.append(Path(fh.name).name)
         return real(fh, digest)
 
-    monkeypatch.setattr(load.hashlib, "file_digest", counting)
+    monkeypatch.setattr(hashlib, "file_digest", counting)
     return names
 
 

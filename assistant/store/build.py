@@ -28,7 +28,7 @@ from assistant.retrieval.lexical import LexicalIndex
 from assistant.settings import Settings
 from assistant.store import layout
 from assistant.store.load import verify_files
-from assistant.store.manifest import MANIFEST, Manifest, ReportEntry, file_record, read_manifest
+from assistant.store.manifest import MANIFEST, Manifest, ReportEntry, file_record, read_manifest, sha256_file
 from assistant.store.table import PassageTable, write_table
 from assistant.store.vectors import (
     choose_index_type,
@@ -65,11 +65,6 @@ class FileState:
     fingerprint: str
 
 
-def _sha256_file(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
-
-
 def scan_corpus(corpus: Path, previous: Manifest | None = None) -> list[FileState]:
     """Fingerprint every report file; unchanged size+mtime reuses the previous hash (no re-read)."""
     known = {r.path: r for r in previous.reports} if previous else {}
@@ -81,9 +76,9 @@ def scan_corpus(corpus: Path, previous: Manifest | None = None) -> list[FileStat
         if old and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns and old.meta.get("sha256"):
             sha = str(old.meta["sha256"])
         else:
-            sha = _sha256_file(source)
+            sha = sha256_file(source)
         sidecar = sidecar_for(source)
-        side_sha = _sha256_file(sidecar) if sidecar else ""
+        side_sha = sha256_file(sidecar) if sidecar else ""
         fingerprint = hashlib.sha256(f"{sha}\x1f{side_sha}".encode()).hexdigest()[:32]
         states.append(FileState(rel, source, stat.st_size, stat.st_mtime_ns, sha, fingerprint))
     return states

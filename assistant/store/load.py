@@ -18,7 +18,6 @@ than a fast write; git's "racy" rule). Pass ``reuse=False`` to hash everything r
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import threading
 import time
@@ -33,7 +32,7 @@ from assistant.errors import StoreError
 from assistant.records import ReportMeta
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.store import layout
-from assistant.store.manifest import Manifest, read_manifest
+from assistant.store.manifest import Manifest, read_manifest, sha256_file
 from assistant.store.table import PassageTable
 from assistant.store.vectors import load_embeddings, load_faiss, load_offsets, unit_owners
 from assistant.store.vocabulary import DEFINITIONS, VOCABULARY
@@ -93,9 +92,7 @@ def verify_files(version: Path, manifest: Manifest, *, checksums: bool = True, r
             )
         if checksums and known.get(name) != file_signature(path):
             hashed = True
-            with open(path, "rb") as fh:
-                digest = hashlib.file_digest(fh, "sha256").hexdigest()
-            if digest != record["sha256"]:
+            if sha256_file(path) != record["sha256"]:
                 raise StoreError(
                     f"index file {path} does not match its checksum (altered or damaged); {REBUILD}"
                 )

@@ -95,9 +95,14 @@ def corpus_hash(reports: tuple[ReportEntry, ...]) -> str:
     return digest.hexdigest()[:16]
 
 
-def file_record(path: Path) -> dict[str, Any]:
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's contents, read in chunks."""
     with open(path, "rb") as fh:
-        return {"bytes": path.stat().st_size, "sha256": hashlib.file_digest(fh, "sha256").hexdigest()}
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def file_record(path: Path) -> dict[str, Any]:
+    return {"bytes": path.stat().st_size, "sha256": sha256_file(path)}
 
 
 def read_manifest(version: Path) -> Manifest:

@@ -6,16 +6,15 @@ report is a plain-text scrape shaped like the real one (same question headings, 
 "Weaknesses include:" lead-ins and bullets), with a ``.toml`` sidecar giving title, force, year,
 inspection, publisher, published date and source URL. A report's id is its file stem.
 
-============================================  ========================  ====  =======  ==========  =============  ============  ===========
-id                                            force                     year  overall  prevention  investigation  vulnerable    SOC
-============================================  ========================  ====  =======  ==========  =============  ============  ===========
-metropolitan-peel-2017-effectiveness          Metropolitan Police Svc.  2017  RI       (none)      RI             RI            (none)
-metropolitan-peel-2016-effectiveness          Metropolitan Police Svc.  2016  RI       RI          RI             Inadequate    RI
-kent-peel-2016-effectiveness                  Kent Police               2016  Good     Good        RI             Good          Good
-kent-peel-2017-effectiveness                  Kent Police               2017  Good     Good        Good           Good          Good
-greater-manchester-peel-2018-effectiveness    Greater Manchester Police 2018  RI       Good        Inadequate     RI            Outstanding
-thames-valley-peel-2017-effectiveness         Thames Valley Police      2017  Good     Outstanding Good           RI            Good
-============================================  ========================  ====  =======  ==========  =============  ============  ===========
+Reports (grades per section: overall / prevention / investigation / vulnerability / SOC):
+
+* ``metropolitan-peel-2017-effectiveness``: Metropolitan Police Service, 2017: RI / - / RI / RI / -
+* ``metropolitan-peel-2016-effectiveness``: Metropolitan Police Service, 2016: RI / RI / RI / Inadequate / RI
+* ``kent-peel-2016-effectiveness``: Kent Police, 2016: Good / Good / RI / Good / Good
+* ``kent-peel-2017-effectiveness``: Kent Police, 2017: Good / Good / Good / Good / Good
+* ``greater-manchester-peel-2018-effectiveness``: Greater Manchester Police, 2018:
+  RI / Good / Inadequate / RI / Outstanding
+* ``thames-valley-peel-2017-effectiveness``: Thames Valley Police, 2017: Good / Outstanding / Good / RI / Good
 
 (RI = Requires improvement. Specialist capabilities are ungraded everywhere. The Met 2017 report
 is the real scrape, byte for byte; it has no grade lines for prevention and SOC, although its
@@ -25,7 +24,8 @@ How the reports are made: the Met text is renamed for the report's force and rou
 "the Metropolitan Police Service" -> "Kent Police", 2017 -> the report's year, 2016 -> the year
 before, "HMICFRS" -> "HMIC" in the 2016 round, London/borough/ward wording -> the force's own),
 its grade lines are set from the table, and its sentence edits are applied (replace, remove,
-add; data in :mod:`tests.support.library_reports`). Every first paragraph of a graded section
+add; data in :mod:`tests.support.library_met_kent` and
+:mod:`tests.support.library_gmp_tvp`). Every first paragraph of a graded section
 states that section's grade in words ("Kent Police is good at investigating crime ...").
 
 What differs, so that answers differ by report:
@@ -35,21 +35,34 @@ What differs, so that answers differ by report:
 * Vulnerability: Kent is Good in both years; the Met 2016 is Inadequate (missing children, no
   strategy, domestic abuse victims waiting); GMP has a domestic abuse backlog; Thames Valley has
   delays in examining digital devices.
-* Findings the Met never mentions: Thames Valley's road-safety initiative (Operation Roadshield)
-  and rural crime taskforce; GMP's drugs diversion scheme (Operation Tessellate), knife crime work
-  in schools, computer-system problems and the Challenger partnership; Kent's ports and Channel
+* Over time: the Met 2016 has made "limited progress" since 2015, its SOC work requires
+  improvement, its Pathfinder-like borough mergers are only planned and it has a mental health
+  triage pilot instead of liaison officers; Kent 2016 requires improvement on investigations and
+  still has the Met's detective wording; GMP 2018 "has declined since 2017".
+* Findings the Met never mentions: Thames Valley's road-safety initiative (Operation Roadshield),
+  rural crime taskforce and embedded problem solving (Outstanding: no "let down by" list, no
+  trainer shortage); GMP's drugs diversion scheme (Operation Tessellate), knife crime work in
+  schools, computer-system problems and the Challenger partnership; Kent's ports and Channel
   Tunnel work and its mental health triage scheme (a pilot in 2016, as in the Met 2016).
 * Shared findings: Kent 2017 and Thames Valley both fail to keep some victims informed (same
   wording); Operation Makesafe is in the Met reports and GMP; volunteer mental health liaison
   officers in the Met 2017, Kent 2017, GMP and Thames Valley; modern slavery understanding is a
-  weakness in the Met reports, GMP and Thames Valley.
+  weakness in the Met reports, GMP and Thames Valley; county lines work everywhere but GMP.
 * Stock wording: most sentences are word for word the same in every report, or differ only in the
   force's name ("Kent Police’s approach to tackling crime and anti-social behaviour is generally
-  good."), as in a real library.
+  good."), as in a real library; Kent and Thames Valley share their joint firearms threat wording.
 
 Ground truth: :func:`holders` gives, for a finding key, each report holding it and its exact text
 there (a substring of one passage); :func:`section_grades` gives a report's grade per section
-heading. Dev questions over this library: ``tests/data/questions-library-dev.jsonl``.
+heading; :func:`finding_keys` lists the keys.
+
+Dev questions over this library: ``tests/data/questions-library-dev.jsonl`` (keys of
+``questions-dev.jsonl`` plus ``gold_report``, the ids of the reports holding a correct answer;
+kinds ``scoped``, ``scoped_year``, ``missing_year``, ``which``, ``compare``, ``unscoped``,
+``grade``, ``out_of_scope``). A question naming a force with two reports and no year lists both
+(latest first); a comparison of such a force with another lists its latest report. Declined
+questions have empty ``gold`` and ``gold_report`` and ``expect`` ("no_report_for_year" with the
+``force`` and ``year`` named, or "unknown_force" with the ``force``).
 """
 
 from __future__ import annotations
@@ -61,12 +74,14 @@ from functools import cache
 from pathlib import Path
 
 from tests.support.library_findings import BASE, SECTIONS, Edit, ReportSpec
-from tests.support.library_reports import REPORTS
+from tests.support.library_gmp_tvp import GMP_2018, TVP_2017
+from tests.support.library_met_kent import KENT_2016, KENT_2017, MET_2016, MET_2017
 
 ROOT = Path(__file__).resolve().parents[2]
 MET_REPORT = ROOT / "corpus" / "metropolitan-peel-2017-effectiveness.txt"
 INSPECTION = "PEEL effectiveness"
 
+REPORTS: tuple[ReportSpec, ...] = (MET_2017, MET_2016, KENT_2016, KENT_2017, GMP_2018, TVP_2017)
 SPECS: dict[str, ReportSpec] = {s.id: s for s in REPORTS}
 REPORT_IDS: tuple[str, ...] = tuple(SPECS)
 
@@ -112,6 +127,7 @@ def set_grades(text: str, grades: dict[str, str | None]) -> str:
     for short, heading in SECTIONS.items():
         grade = grades.get(short)
         m = _GRADE_AFTER_HEADING.match(text, text.index(heading + "\n") + len(heading) + 1)
+        assert m is not None  # every part of the pattern is optional
         if m.group(2) is None and grade is None:
             continue
         line = "" if grade is None else f"{grade}\n" if m.group(2) else f"{grade}\n\n"

@@ -1,4 +1,4 @@
-"""The vocabulary of the library fixture: report specs, edits, and the Met 2017 findings they edit.
+"""The vocabulary of the library fixture: specs, edits, forces, and the Met 2017 findings edited.
 
 :data:`BASE` names the sentences (or bullet items) of the real Met 2017 report that the library
 varies or that questions ask about, keyed by a short finding name. A report variant keeps each
@@ -16,7 +16,8 @@ OUTSTANDING, GOOD, RI, INADEQUATE = "Outstanding", "Good", "Requires improvement
 SECTIONS: dict[str, str] = {
     "overall": "How effective is the force at keeping people safe and reducing crime?",
     "prevention": (
-        "How effective is the force at preventing crime, tackling anti-social behaviour and keeping people safe?"
+        "How effective is the force at preventing crime, tackling anti-social behaviour and keeping people "
+        "safe?"
     ),
     "investigation": "How effective is the force at investigating crime and reducing re-offending?",
     "vulnerability": (
@@ -101,6 +102,50 @@ class ReportSpec:
         """HMIC became HMICFRS in July 2017, so reports of the 2016 round say HMIC."""
         return "HMIC" if self.year <= 2016 else "HMICFRS"
 
+
+# The forces of the library, and wording several of their reports share word for word.
+
+MET = Force("Metropolitan Police Service", "Metropolitan", "the Metropolitan Police Service", "metropolitan")
+
+
+def _county(name: str, short: str, unit: str, units: str) -> Force:
+    return Force(
+        name,
+        short,
+        name,
+        short.lower().replace(" ", "-"),
+        (
+            ("London", short),
+            ("borough-based teams", "local policing teams"),
+            ("boroughs", units),
+            ("borough", unit),
+            ("ward officers", "neighbourhood officers"),
+        ),
+    )
+
+
+KENT = _county("Kent Police", "Kent", "district", "districts")
+GMP = _county("Greater Manchester Police", "Greater Manchester", "district", "districts")
+TVP = _county("Thames Valley Police", "Thames Valley", "local policing area", "local policing areas")
+
+SOUTH_EAST_FIREARMS = (
+    "should set out its understanding of the unlawful use of firearms in a joint threat assessment with "
+    "the other forces in the south east region."
+)
+VICTIMS_NOT_UPDATED = "some victims are not kept informed about the progress of their case; and"
+KEEP_VICTIMS_INFORMED = "improve the way it keeps victims informed about their case; and"
+AFI_VICTIMS_INFORMED = (
+    "The force should ensure that victims are kept informed about the progress of their case, in line "
+    "with the Code of Practice for Victims of Crime."
+)
+TRIAGE_PILOT = "a mental health triage scheme is being piloted with local health services; and"
+KENT_PORTS = (
+    "The force’s particular remit of policing the county’s ports and the Channel Tunnel is reflected in "
+    "the strength of its work against organised immigration crime and human trafficking."
+)
+RI_VULNERABLE = (
+    "requires improvement in the way it protects those who are vulnerable from harm and supports victims."
+)
 
 BASE: dict[str, str] = {
     # How effective is the force at keeping people safe and reducing crime? (the summary)

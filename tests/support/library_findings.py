@@ -29,6 +29,10 @@ SECTIONS: dict[str, str] = {
 """Short name -> the report's question heading (a level-1 section), in report order."""
 
 
+PUBLISHED = {2016: "2017-03-02", 2017: "2018-03-22", 2018: "2019-05-02"}
+"""Inspection round (a report's year) -> the day its effectiveness reports were published."""
+
+
 @dataclass(frozen=True)
 class Force:
     """A force as a report names it, and the local words that replace the Met's London ones."""
@@ -83,8 +87,6 @@ class ReportSpec:
 
     force: Force
     year: int
-    published: str
-    """ISO date; also printed in the report's "Last updated" line."""
     grades: dict[str, str | None]
     """Short section name (:data:`SECTIONS`) -> grade line, or None for no grade line."""
     edits: tuple[Edit, ...] = ()
@@ -96,6 +98,11 @@ class ReportSpec:
     @property
     def title(self) -> str:
         return f"{self.force.short} PEEL {self.year} — Effectiveness"
+
+    @property
+    def published(self) -> str:
+        """ISO date the round's reports came out; also printed in the "Last updated" line."""
+        return PUBLISHED[self.year]
 
     @property
     def publisher(self) -> str:

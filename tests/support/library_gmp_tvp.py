@@ -27,7 +27,6 @@ from tests.support.library_findings import (
 GMP_2018 = ReportSpec(
     GMP,
     2018,
-    "2019-05-02",
     {"overall": RI, "prevention": GOOD, "investigation": INADEQUATE, "vulnerability": RI, "soc": OUTSTANDING},
     (
         replace(
@@ -125,7 +124,6 @@ GMP_2018 = ReportSpec(
 TVP_2017 = ReportSpec(
     TVP,
     2017,
-    "2018-03-22",
     {"overall": GOOD, "prevention": OUTSTANDING, "investigation": GOOD, "vulnerability": RI, "soc": GOOD},
     (
         replace(

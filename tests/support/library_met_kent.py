@@ -28,7 +28,6 @@ from tests.support.library_findings import (
 MET_2017 = ReportSpec(
     MET,
     2017,
-    "2018-03-22",
     {"overall": RI, "prevention": None, "investigation": RI, "vulnerability": RI, "soc": None},
 )
 """The real report, unchanged. Its scrape has no grade lines for prevention and SOC."""
@@ -36,7 +35,6 @@ MET_2017 = ReportSpec(
 MET_2016 = ReportSpec(
     MET,
     2016,
-    "2017-03-02",
     {"overall": RI, "prevention": RI, "investigation": RI, "vulnerability": INADEQUATE, "soc": RI},
     (
         replace(
@@ -119,7 +117,6 @@ MET_2016 = ReportSpec(
 KENT_2016 = ReportSpec(
     KENT,
     2016,
-    "2017-03-02",
     {"overall": GOOD, "prevention": GOOD, "investigation": RI, "vulnerability": GOOD, "soc": GOOD},
     (
         replace("overall-judgement", "Kent Police is good at keeping people safe and reducing crime."),
@@ -151,7 +148,6 @@ KENT_2016 = ReportSpec(
 KENT_2017 = ReportSpec(
     KENT,
     2017,
-    "2018-03-22",
     {"overall": GOOD, "prevention": GOOD, "investigation": GOOD, "vulnerability": GOOD, "soc": GOOD},
     (
         replace(

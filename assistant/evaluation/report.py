@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from assistant.evaluation.metrics import mean, ndcg_at, percentile, recall_at, reciprocal_rank
-
-if TYPE_CHECKING:
-    from assistant.evaluation.runner import Scored
+from assistant.evaluation.scored import Scored
 
 CUTOFFS = (1, 3, 5, 10)
 

@@ -4,42 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.evaluation.metrics import is_relevant, ndcg_at, reciprocal_rank
+from assistant.evaluation.metrics import is_relevant
 from assistant.evaluation.questions import Question, read_questions
 from assistant.evaluation.report import summarise
+from assistant.evaluation.scored import Scored
 from assistant.records import Answer
 from assistant.settings import Settings
-
-
-@dataclass(frozen=True)
-class Scored:
-    """One question's outcome."""
-
-    id: str
-    kind: str
-    in_scope: bool
-    abstained: bool
-    rels: tuple[bool, ...]
-    total_relevant: int
-    latency_ms: float
-    top_scores: dict[str, float]
-    stages_ms: dict[str, float]
-
-    @property
-    def first_relevant(self) -> int | None:
-        return next((i for i, r in enumerate(self.rels, start=1) if r), None)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["rels"] = [int(r) for r in self.rels]
-        data["first_relevant"] = self.first_relevant
-        data["rr"] = reciprocal_rank(self.rels, 10)
-        data["ndcg10"] = ndcg_at(self.rels, self.total_relevant, 10)
-        return data
 
 
 def score_answer(q: Question, answer: Answer, latency_ms: float, texts: Sequence[str]) -> Scored:

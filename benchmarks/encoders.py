@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 
 from assistant.embedding import OnnxEmbedder, make_embedder, packaged_minilm
+from assistant.embedding.onnx_embedder import quantised_minilm
 from assistant.passages import dense_units
-from assistant.quantise import quantised_minilm
 from benchmarks.probe import percentiles, write_results
 from benchmarks.questions import DEV, latency_questions
 from benchmarks.synth import real_passages

@@ -401,7 +401,8 @@ def render() -> None:
         "the BM25 arrays (bm25s `mmap=True` above 100k passages) stay on disk until a search reads them.",
         "* **Start-up** imports neither torch nor sentence-transformers nor Gradio for `ask`; the first load "
         "after a build hashes every file, later loads only files whose stat signature changed.",
-        "* **Encoder**: passages are embedded by MiniLM in int8 arithmetic (`assistant/quantise.py`), "
+        "* **Encoder**: passages are embedded by MiniLM in int8 arithmetic "
+        "(`assistant/embedding/onnx_embedder.py`), "
         "questions by the packaged ONNX export (full-precision arithmetic): int8 questions cost MRR@10.",
         "",
         "### Latency by stage",

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import embedding
 from assistant.embedding import (
     CachedEmbedder,
     OnnxEmbedder,
+    base,
     embed_all,
     length_batches,
     make_embedder,
@@ -22,8 +22,8 @@ from assistant.embedding import (
     onnx_minilm,
     packaged_minilm,
 )
+from assistant.embedding.onnx_embedder import cache_dir, quantised_minilm
 from assistant.errors import SettingsError
-from assistant.quantise import cache_dir, quantised_minilm
 from tests.fakes import FakeEmbedder
 
 
@@ -51,7 +51,7 @@ def test_normalise_rows_gives_unit_rows_and_keeps_zero_rows() -> None:
 def test_embed_all_keeps_order_across_chunks_as_float16(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeEmbedder()
     texts = [f"passage about topic {i} and detectives {i % 3}" for i in range(23)]
-    monkeypatch.setattr(embedding, "EMBED_CHUNK", 5)
+    monkeypatch.setattr(base, "EMBED_CHUNK", 5)
     out = embed_all(fake, texts)
     assert out.dtype == np.float16 and out.shape == (23, fake.dimension)
     assert np.allclose(out.astype(np.float32), fake.embed(texts), atol=2e-3)

@@ -14,8 +14,9 @@ from assistant.errors import CorpusError, StoreError, StoreLockedError
 from assistant.passages import dense_units
 from assistant.settings import Settings
 from assistant.store import check_index, ensure_index, layout, open_index, update_index
-from assistant.store.build import plan_update, scan_corpus
-from assistant.store.manifest import read_manifest
+from assistant.store.build import scan_corpus
+from assistant.store.manifest import MANIFEST, Manifest, read_manifest
+from assistant.store.plan import Skipped, plan_update
 from tests.conftest import REPORT
 from tests.fakes import FakeEmbedder
 
@@ -122,6 +123,24 @@ def test_failed_file_is_skipped_by_name_and_keeps_old_passages(
     assert not check_index(settings).changed  # the index already holds exactly this content
     report.write_bytes(original + b"\nA repaired, longer version.\n")
     assert check_index(settings).updated == (REPORT.name,)
+
+
+def test_skipped_files_are_typed_records_in_the_manifest_json_of_before(
+    settings: Settings, fake: FakeEmbedder, corpus: Path
+) -> None:
+    (corpus / "broken.txt").write_bytes(b"\x00\x00binary\x00")
+    build(settings, fake)
+    version = layout.current_version(settings.index)
+    assert version is not None
+    raw = (version / MANIFEST).read_bytes()
+    (entry,) = json.loads(raw)["skipped"]
+    assert sorted(entry) == ["fingerprint", "path", "reason"]  # the keys older versions wrote
+    (skipped,) = read_manifest(version).skipped
+    assert skipped == Skipped("broken.txt", entry["fingerprint"], entry["reason"])
+    assert "binary file" in skipped.reason
+    assert Manifest.from_dict(json.loads(raw)).dumps() == raw  # read and written back unchanged
+    old_style = {**json.loads(raw), "skipped": [{"path": "broken.txt", "fingerprint": "f" * 32}]}
+    assert Manifest.from_dict(old_style).skipped == (Skipped("broken.txt", "f" * 32, ""),)
 
 
 def test_empty_corpus_is_a_clear_error(tmp_path: Path, fake: FakeEmbedder) -> None:

@@ -18,17 +18,10 @@ from assistant.embedding import Embedder
 from assistant.errors import StoreError
 from assistant.settings import Settings
 from assistant.store import layout
-from assistant.store.build import (
-    UpdatePlan,
-    UpdateResult,
-    index_settings,
-    live_manifest,
-    plan_update,
-    scan_corpus,
-    update_index,
-)
+from assistant.store.build import UpdateResult, index_settings, live_manifest, scan_corpus, update_index
 from assistant.store.load import LoadedIndex, open_index, open_version
 from assistant.store.manifest import ReportEntry
+from assistant.store.plan import UpdatePlan, plan_update
 
 Log = Callable[[str], None]
 

@@ -1,7 +1,8 @@
 """Build or update the index: parse and embed only what changed, then publish atomically.
 
-:func:`plan_update` (pure) compares the corpus with the live manifest; :func:`update_index`
-carries the plan out under the writer lock. A report whose new version cannot be parsed
+:func:`scan_corpus` fingerprints the report files; :func:`assistant.store.plan.plan_update`
+(pure) compares them with the live manifest; :func:`update_index` carries the plan out under
+the writer lock. A report whose new version cannot be parsed
 keeps its previously indexed passages, and the failure is reported by file name.
 """
 
@@ -21,7 +22,7 @@ from assistant import __version__
 from assistant.embedding import Embedder, canonical_model_id, embed_all, make_embedder
 from assistant.errors import CorpusError, IngestError, StoreError
 from assistant.ingest import EXTENSIONS, PARSER_VERSION, discover, load_report, refused_files
-from assistant.ingest.metadata import sidecar_for, slugify
+from assistant.ingest.metadata import sidecar_for
 from assistant.passages import dense_units, lexical_text, report_passages
 from assistant.records import Passage, ReportMeta
 from assistant.retrieval.lexical import LexicalIndex
@@ -29,6 +30,7 @@ from assistant.settings import Settings
 from assistant.store import layout
 from assistant.store.load import verify_files
 from assistant.store.manifest import MANIFEST, Manifest, ReportEntry, file_record, read_manifest, sha256_file
+from assistant.store.plan import FileState, Skipped, UpdatePlan, plan_update, unique_id
 from assistant.store.table import PassageTable, write_table
 from assistant.store.vectors import (
     choose_index_type,
@@ -53,18 +55,6 @@ def index_settings(settings: Settings) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class FileState:
-    """A report file as it is on disk now."""
-
-    path: str
-    source: Path
-    size: int
-    mtime_ns: int
-    sha256: str
-    fingerprint: str
-
-
 def scan_corpus(corpus: Path, previous: Manifest | None = None) -> list[FileState]:
     """Fingerprint every report file; unchanged size+mtime reuses the previous hash (no re-read)."""
     known = {r.path: r for r in previous.reports} if previous else {}
@@ -82,58 +72,6 @@ def scan_corpus(corpus: Path, previous: Manifest | None = None) -> list[FileStat
         fingerprint = hashlib.sha256(f"{sha}\x1f{side_sha}".encode()).hexdigest()[:32]
         states.append(FileState(rel, source, stat.st_size, stat.st_mtime_ns, sha, fingerprint))
     return states
-
-
-@dataclass(frozen=True)
-class UpdatePlan:
-    """What an update would do. Paths are relative to the corpus folder."""
-
-    added: tuple[str, ...] = ()
-    updated: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    unchanged: tuple[str, ...] = ()
-    rebuild_reason: str | None = None
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed or self.rebuild_reason)
-
-    def summary(self) -> str:
-        return (
-            f"{len(self.added)} added, {len(self.updated)} updated, "
-            f"{len(self.removed)} removed, {len(self.unchanged)} unchanged"
-        )
-
-
-def plan_update(old: Manifest | None, files: Sequence[FileState], settings: dict[str, Any]) -> UpdatePlan:
-    """Compare the corpus with the live index (pure).
-
-    A file is *unchanged* when its fingerprint (content + sidecar) equals the indexed one or
-    the one recorded as failing last time; changed settings or no index mean a full rebuild.
-    """
-    paths = tuple(f.path for f in files)
-    if old is None:
-        return UpdatePlan(added=paths, rebuild_reason="no index yet")
-    if old.settings != settings:
-        changes = ", ".join(
-            f"{k} {old.settings.get(k)!r} -> {settings.get(k)!r}"
-            for k in sorted(set(old.settings) | set(settings))
-            if old.settings.get(k) != settings.get(k)
-        )
-        return UpdatePlan(added=paths, rebuild_reason=f"settings changed ({changes})")
-    indexed = {r.path: r.fingerprint for r in old.reports}
-    failed = {s["path"]: s["fingerprint"] for s in old.skipped}
-    added, updated, unchanged = [], [], []
-    for f in files:
-        if f.fingerprint in (indexed.get(f.path), failed.get(f.path)):
-            unchanged.append(f.path)
-        elif f.path in indexed:
-            updated.append(f.path)
-        else:
-            added.append(f.path)
-    present = set(paths)
-    removed = sorted(p for p in indexed if p not in present)
-    return UpdatePlan(tuple(added), tuple(updated), tuple(removed), tuple(unchanged))
 
 
 @dataclass(frozen=True)
@@ -209,14 +147,14 @@ def update_index(
         failures: list[IngestError] = list(refused)
         new_passages: list[Passage] = []
         entries: dict[str, ReportEntry] = {}
-        skipped: list[dict[str, str]] = []
+        skipped: list[Skipped] = []
         taken = {r.id for r in old.reports if r.path in keep} if old else set()
         for f in todo:
             try:
                 report = load_report(f.source, settings.corpus, settings.max_upload_mb * 1_000_000)
             except IngestError as exc:
                 failures.append(exc)
-                skipped.append({"path": f.path, "fingerprint": f.fingerprint, "reason": exc.reason})
+                skipped.append(Skipped(f.path, f.fingerprint, exc.reason))
                 if f.path in plan.updated and old is not None:
                     keep.add(f.path)  # keep what was indexed before rather than lose it
                     taken |= {r.id for r in old.reports if r.path == f.path}
@@ -227,7 +165,7 @@ def update_index(
             new_passages.extend(passages)
             entries[f.path] = _entry(f, report.meta, len(passages))
         if old is not None and old_version is not None and not plan.rebuild_reason:
-            skipped.extend(item for item in old.skipped if item["path"] in set(plan.unchanged))
+            skipped.extend(item for item in old.skipped if item.path in set(plan.unchanged))
             reused, reused_blocks, reused_entries = _reuse(old_version, old, keep)
         else:
             reused, reused_blocks, reused_entries = [], [], []
@@ -263,21 +201,6 @@ def _whole_live_version(index: Path, log: Log) -> tuple[Path | None, Manifest | 
         log(f"The live index cannot be reused, so it is rebuilt in full: {exc}")
         return None, None
     return version, manifest
-
-
-def unique_id(wanted: str, path: str, taken: set[str]) -> str:
-    """``wanted`` unless another report has it; then with the file's extension, then a number.
-
-    "met-2017.pdf" and "met-2017.html" would both be "met-2017": files are processed in path
-    order, so the first keeps the plain id and the result is the same on every rebuild.
-    """
-    if wanted not in taken:
-        return wanted
-    suffix = slugify(Path(path).suffix) or "file"
-    candidate, n = f"{wanted}-{suffix}", 2
-    while candidate in taken:
-        candidate, n = f"{wanted}-{suffix}-{n}", n + 1
-    return candidate
 
 
 def _entry(f: FileState, meta: ReportMeta, count: int) -> ReportEntry:
@@ -324,13 +247,11 @@ def _write_version(
     entries: list[ReportEntry],
     passages: list[Passage],
     blocks: Blocks,
-    skipped: list[dict[str, str]],
+    skipped: Sequence[Skipped],
     index_type: str,
 ) -> Path:
     if not passages:
-        reasons = (
-            "; ".join(f"{s['path']}: {s['reason']}" for s in skipped) or "the folder has no report files"
-        )
+        reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped) or "the folder has no report files"
         raise CorpusError(
             f"nothing to index in {settings.corpus} ({reasons}); add report files "
             f"({', '.join(sorted(EXTENSIONS))}) and run `assistant index`"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import StoreError
+from assistant.store.plan import Skipped
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -51,7 +52,7 @@ class Manifest:
     reports: tuple[ReportEntry, ...]
     files: dict[str, dict[str, Any]]
     index_type: str = "flat"
-    skipped: tuple[dict[str, str], ...] = ()
+    skipped: tuple[Skipped, ...] = ()
     """Files that failed to parse, with the failing fingerprint: not retried until they change."""
     package_version: str = ""
     created: str = ""
@@ -68,6 +69,7 @@ class Manifest:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["reports"] = [r.to_dict() for r in self.reports]
+        data["skipped"] = [s.to_dict() for s in self.skipped]
         data["settings_hash"] = self.settings_hash
         data["corpus_hash"] = self.corpus_hash
         return data
@@ -76,7 +78,7 @@ class Manifest:
     def from_dict(cls, data: dict[str, Any]) -> Manifest:
         fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
         fields["reports"] = tuple(ReportEntry.from_dict(r) for r in data.get("reports", ()))
-        fields["skipped"] = tuple(dict(s) for s in data.get("skipped", ()))
+        fields["skipped"] = tuple(Skipped.from_dict(s) for s in data.get("skipped", ()))
         return cls(**fields)
 
     def dumps(self) -> bytes:

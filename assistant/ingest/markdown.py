@@ -55,7 +55,7 @@ def parse_markdown(data: bytes, name: str) -> Parsed:
     """Parse a Markdown report (see module docstring)."""
     from markdown_it import MarkdownIt
 
-    from assistant.ingest import decode_text
+    from assistant.ingest.formats import decode_text
     from assistant.ingest.metadata import EDITABLE, check_metadata
 
     meta, text = front_matter(decode_text(data, name), name)

@@ -37,38 +37,51 @@ def built(settings: Settings, fake: FakeEmbedder) -> Path:
     return version
 
 
+def newest_change(version: Path) -> float:
+    """When the last file of ``version`` was written or changed, in seconds since the epoch."""
+    stats = [(version / name).stat() for name in load.read_manifest(version).files]
+    return max(max(st.st_mtime, st.st_ctime) for st in stats)
+
+
+def at(seconds: float) -> load.Clock:
+    """A clock that always says ``seconds``: loads are checked at that instant, whenever they run."""
+    return lambda: seconds
+
+
 def test_files_written_just_now_are_hashed_at_every_load(
     settings: Settings, fake: FakeEmbedder, hashed: list[str]
 ) -> None:
-    files = set(load.read_manifest(built(settings, fake)).files)
+    version = built(settings, fake)
+    files = set(load.read_manifest(version).files)
+    just_written = at(newest_change(version))
     for _ in range(2):
         hashed.clear()
-        open_index(settings.index).close()
+        open_index(settings.index, clock=just_written).close()
         assert sorted(hashed) == sorted(Path(f).name for f in files)
 
 
 def test_settled_files_that_matched_are_not_hashed_again(
-    settings: Settings, fake: FakeEmbedder, hashed: list[str], monkeypatch: pytest.MonkeyPatch
+    settings: Settings, fake: FakeEmbedder, hashed: list[str]
 ) -> None:
-    monkeypatch.setattr(load, "SETTLE_SECONDS", -3600.0)  # as if the files were written an hour ago
     version = built(settings, fake)
-    open_index(settings.index).close()
+    an_hour_later = at(newest_change(version) + 3600)
+    open_index(settings.index, clock=an_hour_later).close()
     assert "passages.jsonl" in hashed
     remembered = json.loads((version / load.VERIFIED).read_text())
     assert set(remembered) == set(load.read_manifest(version).files)
     hashed.clear()
-    open_index(settings.index).close()
+    open_index(settings.index, clock=an_hour_later).close()
     assert hashed == []
-    open_index(settings.index, reuse=False).close()
+    open_index(settings.index, reuse=False, clock=an_hour_later).close()
     assert "passages.jsonl" in hashed
 
 
 def test_a_file_replaced_after_it_was_verified_is_hashed_again_and_refused(
-    settings: Settings, fake: FakeEmbedder, hashed: list[str], monkeypatch: pytest.MonkeyPatch
+    settings: Settings, fake: FakeEmbedder, hashed: list[str]
 ) -> None:
-    monkeypatch.setattr(load, "SETTLE_SECONDS", -3600.0)
     version = built(settings, fake)
-    open_index(settings.index).close()
+    an_hour_later = at(newest_change(version) + 3600)
+    open_index(settings.index, clock=an_hour_later).close()
     hashed.clear()
     path = version / "passages.jsonl"
     altered = path.read_bytes().replace(b"detective", b"detectivX")
@@ -76,8 +89,8 @@ def test_a_file_replaced_after_it_was_verified_is_hashed_again_and_refused(
     tmp.write_bytes(altered)
     os.replace(tmp, path)  # same size, new file
     with pytest.raises(StoreError, match="checksum"):
-        open_index(settings.index)
-    assert hashed == ["passages.jsonl"] or "passages.jsonl" in hashed
+        open_index(settings.index, clock=an_hour_later)
+    assert hashed == ["passages.jsonl"]  # the only file whose signature changed
 
 
 def test_a_garbled_record_of_verified_files_only_costs_a_rehash(

@@ -12,7 +12,9 @@ again only when that signature changes. Any write to a file -- truncation, an ed
 copy over it -- changes its ctime, which no program can set back, so damage done through
 the file system is still caught at load. A file changed in the last
 :data:`SETTLE_SECONDS` before it was verified is not remembered (timestamps are coarser
-than a fast write; git's "racy" rule). Pass ``reuse=False`` to hash everything regardless.
+than a fast write; git's "racy" rule); the time of verifying comes from ``clock`` (default
+:func:`time.time`), which tests set instead of waiting. Pass ``reuse=False`` to hash
+everything regardless.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ REBUILD = "run `assistant index --rebuild` to rebuild it"
 VERIFIED = ".verified.json"
 """Stat signatures of files whose checksum matched (not listed in the manifest)."""
 SETTLE_SECONDS = 2.0
+"""A file changed less than this long before it was verified is hashed again next time."""
+Clock = Callable[[], float]
+"""Seconds since the epoch, as :func:`time.time` gives them."""
 
 
 def file_signature(path: Path) -> list[int]:
@@ -72,12 +77,20 @@ def _remember(version: Path, names: list[str], verified_at: float) -> None:
         layout.write_atomic(version / VERIFIED, json.dumps(signatures).encode("utf-8"))
 
 
-def verify_files(version: Path, manifest: Manifest, *, checksums: bool = True, reuse: bool = True) -> None:
+def verify_files(
+    version: Path,
+    manifest: Manifest,
+    *,
+    checksums: bool = True,
+    reuse: bool = True,
+    clock: Clock = time.time,
+) -> None:
     """Raise :class:`StoreError` unless every listed file is present, of the right size and hash.
 
-    With ``reuse``, files unchanged since they last matched their checksum are not hashed again.
+    With ``reuse``, files unchanged since they last matched their checksum are not hashed again;
+    ``clock`` tells the time of this check (see the module docstring).
     """
-    started = time.time()
+    started = clock()
     known = _remembered(version) if checksums and reuse else {}
     hashed = False
     for name, record in manifest.files.items():
@@ -138,10 +151,12 @@ class LoadedIndex:
         self.table.close()
 
 
-def open_version(version: Path, *, checksums: bool = True, reuse: bool = True) -> LoadedIndex:
+def open_version(
+    version: Path, *, checksums: bool = True, reuse: bool = True, clock: Clock = time.time
+) -> LoadedIndex:
     """Load ``version`` after checking it; see the module docstring for what is checked."""
     manifest = read_manifest(version)
-    verify_files(version, manifest, checksums=checksums, reuse=reuse)
+    verify_files(version, manifest, checksums=checksums, reuse=reuse, clock=clock)
     n = manifest.passage_count
     try:
         table = PassageTable(version)
@@ -189,9 +204,11 @@ def open_version(version: Path, *, checksums: bool = True, reuse: bool = True) -
     )
 
 
-def open_index(index: Path, *, checksums: bool = True, reuse: bool = True) -> LoadedIndex:
+def open_index(
+    index: Path, *, checksums: bool = True, reuse: bool = True, clock: Clock = time.time
+) -> LoadedIndex:
     """Load the live version under ``index``."""
     version = layout.current_version(index)
     if version is None:
         raise StoreError(f"there is no index at {index}; run `assistant index` to build it")
-    return open_version(version, checksums=checksums, reuse=reuse)
+    return open_version(version, checksums=checksums, reuse=reuse, clock=clock)

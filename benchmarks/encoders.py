@@ -24,18 +24,17 @@ from typing import Any
 
 import numpy as np
 
-from assistant.embedding import OnnxEmbedder, make_embedder, packaged_minilm
+from assistant.embedding import Embedder, OnnxEmbedder, make_embedder, packaged_minilm
 from assistant.embedding.onnx_embedder import quantised_minilm
 from assistant.passages import dense_units
 from benchmarks.probe import percentiles, write_results
-from benchmarks.questions import DEV, latency_questions
-from benchmarks.synth import real_passages
+from tests.support.questions import DEV, latency_questions, real_passages
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "encoders.json"
 
 
-def question_latency(embedder: Any, questions: list[str]) -> dict[str, float]:
+def question_latency(embedder: Embedder, questions: list[str]) -> dict[str, float]:
     embedder.embed(["warm up"])
     times = []
     for q in questions:
@@ -45,7 +44,7 @@ def question_latency(embedder: Any, questions: list[str]) -> dict[str, float]:
     return percentiles(times)
 
 
-def throughput(embedder: Any, texts: list[str], units_per_passage: float) -> dict[str, float]:
+def throughput(embedder: Embedder, texts: list[str], units_per_passage: float) -> dict[str, float]:
     embedder.embed(texts[:16])
     started = time.perf_counter()
     embedder.embed(texts)
@@ -71,7 +70,7 @@ def onnx_from(path: Path, batch: int = 32, workers: int | None = None) -> OnnxEm
     return OnnxEmbedder(path, folder / "tokenizer.json", batch, workers)
 
 
-def quality(build: Any, questions: Any) -> dict[str, float]:
+def quality(build: Embedder, questions: Embedder) -> dict[str, float]:
     """Dev-set quality with the index built by ``build`` and the questions encoded by ``questions``."""
     from assistant.evaluation.questions import read_questions
     from assistant.evaluation.report import summarise

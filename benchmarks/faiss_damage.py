@@ -55,8 +55,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     from assistant.store import update_index
-    from tests.conftest import make_corpus, settings_for
-    from tests.fakes import FakeEmbedder
+    from tests.support.corpus import make_corpus, settings_for
+    from tests.support.fakes import FakeEmbedder
 
     rng = random.Random(args.seed)
     kinds = ("random header bytes", "cut short", "header bytes 0xFF")

@@ -27,7 +27,7 @@ from assistant.ingest import discover, load_report
 from assistant.passages import report_passages
 from assistant.settings import DEFAULT_MODEL, load_settings
 from assistant.store import update_index
-from tests.fixtures_gen import Variant, write_all
+from tests.support.fixtures import Variant, write_all
 
 FORCES = ("Kent", "Surrey", "Durham", "Essex", "Dorset", "Gwent", "Cleveland", "Suffolk", "Norfolk", "Sussex")
 

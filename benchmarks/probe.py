@@ -12,13 +12,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:  # imported where used, so each probe measures only what it loads
+    from assistant.embedding import Embedder
+    from assistant.records import Answer
+    from assistant.settings import Settings
+    from assistant.store.load import LoadedIndex
 
 
 def memory() -> dict[str, float]:
@@ -31,9 +38,23 @@ def memory() -> dict[str, float]:
     return fields
 
 
+def commit() -> str:
+    """The checked-out commit (with ``+dirty`` when files differ from it), or ``unknown`` outside git."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+dirty" if dirty.stdout.strip() else "")
+
+
 def write_results(path: Path, result: dict[str, Any]) -> None:
-    """Save a benchmark's result as JSON (stamped with the time) and print it."""
+    """Save a benchmark's result as JSON (stamped with the time and commit) and print it."""
     result["when"] = time.strftime("%F %T")
+    result["commit"] = commit()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=1))
     print(json.dumps(result, indent=1))
@@ -47,28 +68,28 @@ def percentiles(values: Sequence[float]) -> dict[str, float]:
 class TimedEmbedder:
     """Wraps an embedder and adds up the seconds spent embedding and the texts embedded."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: Embedder) -> None:
         self.inner = inner
         self.seconds = 0.0
         self.texts = 0
 
     @property
     def model_id(self) -> str:
-        return str(self.inner.model_id)
+        return self.inner.model_id
 
     @property
     def dimension(self) -> int:
-        return int(self.inner.dimension)
+        return self.inner.dimension
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         started = time.perf_counter()
-        out: np.ndarray = self.inner.embed(texts, progress=progress)
+        out = self.inner.embed(texts, progress=progress)
         self.seconds += time.perf_counter() - started
         self.texts += len(texts)
         return out
 
 
-def _settings(index: Path, corpus: Path | None, backend: str = "auto") -> Any:
+def _settings(index: Path, corpus: Path | None, backend: str = "auto") -> Settings:
     from assistant.settings import load_settings
 
     corpus = corpus or index.parent / "empty-corpus"
@@ -78,14 +99,14 @@ def _settings(index: Path, corpus: Path | None, backend: str = "auto") -> Any:
 
 def serve(args: argparse.Namespace) -> dict[str, Any]:
     """Open like ``ask``/``serve`` do, answer once (cold), then time every question warm."""
-    from benchmarks.questions import latency_questions
+    from tests.support.questions import latency_questions
 
     questions = latency_questions(args.questions)
     if args.corpus:
         from assistant.service import Assistant
 
         assistant = Assistant.open(_settings(args.index, args.corpus, args.backend), log=lambda _m: None)
-        ask: Callable[[str], Any] = lambda q: assistant.ask(q, k=args.k)  # noqa: E731
+        ask: Callable[[str], Answer] = lambda q: assistant.ask(q, k=args.k)  # noqa: E731
     else:  # a synthetic version has no corpus to compare with: open the index directly
         from assistant.embedding import CachedEmbedder, make_embedder
         from assistant.retrieval.pipeline import Retriever
@@ -176,11 +197,11 @@ def synth(args: argparse.Namespace) -> dict[str, Any]:
     from benchmarks.synth import (
         nearest_cosines,
         noise_scale,
-        real_passages,
         synthetic_blocks,
         synthetic_passages,
         synthetic_version,
     )
+    from tests.support.questions import real_passages
 
     started = time.perf_counter()
     base = real_passages()
@@ -208,7 +229,7 @@ def synth(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def exact_top_passages(index: Any, queries: np.ndarray, k: int, fetch: int = 400) -> list[np.ndarray]:
+def exact_top_passages(index: LoadedIndex, queries: np.ndarray, k: int, fetch: int = 400) -> list[np.ndarray]:
     """The true top-``k`` passages per query by best unit cosine, by brute force over the stored vectors."""
     from assistant.retrieval.dense import best_per_passage
 
@@ -233,7 +254,7 @@ def recall(args: argparse.Namespace) -> dict[str, Any]:
     from assistant.retrieval import dense
     from assistant.retrieval.pipeline import Retriever
     from assistant.store import open_index
-    from benchmarks.questions import latency_questions
+    from tests.support.questions import latency_questions
 
     loaded = open_index(args.index, checksums=False)
     retriever = Retriever(lambda: loaded, make_embedder("all-MiniLM-L6-v2", "auto"))

@@ -121,7 +121,10 @@ def measure(size: str, work: Path, questions: int, rebuild: bool) -> dict[str, A
     out["serve"] = probe(
         "serve", "--index", str(index), *serve_args, "--questions", str(questions), "--t0", str(time.time())
     )
-    manifest = json.loads((current(index) / "manifest.json").read_text())  # type: ignore[operator]
+    version = current(index)
+    if version is None:
+        raise RuntimeError(f"the build left no index in {index}")
+    manifest = json.loads((version / "manifest.json").read_text())
     out["index_type"] = manifest["index_type"]
     out["passages"] = manifest["passage_count"]
     version = current(index)

@@ -87,11 +87,6 @@ def write_corpus(folder: Path, passages: int, source: Path | None = None) -> lis
     return paths
 
 
-def real_passages() -> list[Passage]:
-    """The passages of every report in ``corpus/``."""
-    return [p for f in discover(CORPUS) for p in report_passages(load_report(f, CORPUS))]
-
-
 def synthetic_passages(base: Sequence[Passage], count: int) -> tuple[list[Passage], list[ReportEntry]]:
     """``count`` passages, report after report of rewritten copies of ``base``; and the reports' entries."""
     passages: list[Passage] = []

@@ -31,7 +31,7 @@ from assistant.evaluation.metrics import is_relevant, recall_at, reciprocal_rank
 from assistant.evaluation.questions import read_questions
 from assistant.passages import dense_text
 from benchmarks.probe import memory, percentiles, write_results
-from benchmarks.questions import DEV, latency_questions, made_questions
+from tests.support.questions import DEV, latency_questions, made_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "txtai.json"
@@ -80,11 +80,11 @@ def main() -> int:
                 ask(q, 5)
                 times[name].append((time.perf_counter() - started) * 1000)
         quality: dict[str, dict[str, list[float]]] = {s: {"recall@5": [], "mrr@10": []} for s in systems}
-        for q in read_questions(DEV):
-            if not q.in_scope:
+        for labelled in read_questions(DEV):
+            if not labelled.in_scope:
                 continue
             for name, ask in systems.items():
-                rels = [is_relevant(t, q.gold) for t in ask(q.question, 10)]
+                rels = [is_relevant(t, labelled.gold) for t in ask(labelled.question, 10)]
                 quality[name]["recall@5"].append(recall_at(rels, 5))
                 quality[name]["mrr@10"].append(reciprocal_rank(rels, 10))
     result = {

@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from assistant.settings import Settings, load_settings
-from tests.fakes import FakeEmbedder
+from assistant.settings import Settings
+from tests.support.corpus import make_corpus, settings_for
+from tests.support.fakes import FakeEmbedder
 
-ROOT = Path(__file__).resolve().parent.parent
-REPORT = ROOT / "corpus" / "metropolitan-peel-2017-effectiveness.txt"
-SIDECAR = REPORT.with_suffix(".toml")
-DEV_QUESTIONS = ROOT / "tests" / "data" / "questions-dev.jsonl"
+if TYPE_CHECKING:
+    from assistant.service import Assistant
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-
-
-def make_corpus(folder: Path) -> Path:
-    """A corpus folder holding a copy of the Met report and its metadata."""
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(REPORT, folder / REPORT.name)
-    shutil.copyfile(SIDECAR, folder / SIDECAR.name)
-    return folder
-
-
-def settings_for(corpus: Path, index: Path, **changes: object) -> Settings:
-    return load_settings({"corpus": corpus, "index": index, **changes}, env={}, cwd=corpus.parent)
 
 
 @pytest.fixture
@@ -60,7 +47,7 @@ def real_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
 
 
 @pytest.fixture(scope="session")
-def real_assistant(real_index: Settings):  # type: ignore[no-untyped-def]
+def real_assistant(real_index: Settings) -> Assistant:
     from assistant.service import Assistant
 
     return Assistant.open(real_index, log=lambda _m: None, progress=False)

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 PAUSE: str | None = None
+FilePath = str | bytes | os.PathLike[str] | os.PathLike[bytes]
+"""What ``os.replace`` accepts."""
 
 
 def stage(name: str) -> None:
@@ -56,18 +57,20 @@ def main() -> None:
     PAUSE = args.pause_at
 
     from assistant.store import layout, update_index
-    from tests.conftest import settings_for
-    from tests.fakes import FakeEmbedder
+    from tests.support.corpus import settings_for
+    from tests.support.fakes import FakeEmbedder
 
     real_replace = os.replace
 
-    def replace(src: Any, dst: Any) -> None:
-        if Path(dst).name == layout.CURRENT:
+    def replace(
+        src: FilePath, dst: FilePath, *, src_dir_fd: int | None = None, dst_dir_fd: int | None = None
+    ) -> None:
+        publishing = Path(os.fsdecode(dst)).name == layout.CURRENT
+        if publishing:
             stage("pointer")
-            real_replace(src, dst)
+        real_replace(src, dst, src_dir_fd=src_dir_fd, dst_dir_fd=dst_dir_fd)
+        if publishing:
             stage("published")
-        else:
-            real_replace(src, dst)
 
     real_prune = layout.prune
     prunes: list[None] = []
@@ -77,11 +80,11 @@ def main() -> None:
         prunes.append(None)
         stage("locked" if len(prunes) == 1 else "pruned")
 
-    layout.prune = prune  # type: ignore[assignment]
-    layout.new_workdir = announce("workdir", layout.new_workdir)  # type: ignore[assignment]
-    layout.fsync_tree = announce("fsync", layout.fsync_tree)  # type: ignore[assignment]
-    layout.os.rename = announce("rename", os.rename)  # type: ignore[assignment]
-    layout.os.replace = replace  # type: ignore[assignment]
+    layout.prune = prune
+    layout.new_workdir = announce("workdir", layout.new_workdir)
+    layout.fsync_tree = announce("fsync", layout.fsync_tree)
+    os.rename = announce("rename", os.rename)  # the os module layout uses
+    os.replace = replace
     FakeEmbedder.embed = announce("embedding", FakeEmbedder.embed)  # type: ignore[method-assign]
 
     settings = settings_for(args.corpus, args.index)
@@ -90,4 +93,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

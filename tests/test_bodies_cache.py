@@ -5,8 +5,8 @@ from __future__ import annotations
 from assistant.retrieval.bodies import unknown_bodies
 from assistant.settings import Settings
 from assistant.store import open_index, update_index
-from tests.fakes import FakeEmbedder
-from tests.fixtures_gen import Variant, write_all
+from tests.support.fakes import FakeEmbedder
+from tests.support.fixtures import Variant, write_all
 
 QUESTION = "How was Kent Police graded in 2016?"
 

@@ -157,7 +157,7 @@ def test_markdown_neutralises_html_and_links_in_report_text() -> None:
 def test_docx_has_the_same_quotes_citations_headings_and_sources() -> None:
     b = built().set_note("a", "note on A").retitle("Met detectives")
     doc = docx.Document(io.BytesIO(to_docx(b, REPORTS)))
-    paras = [(p.style.name, p.text) for p in doc.paragraphs]
+    paras = [(p.style.name if p.style else "", p.text) for p in doc.paragraphs]
     assert paras[0] == ("Title", "Met detectives")
     assert [t for s, t in paras if s == "Quote"] == [A.text, B.text, C.text]
     assert [t for s, t in paras if s == "Heading 1"] == ["Detective shortages", "Kent", "Sources"]

@@ -11,10 +11,10 @@ import pytest
 from assistant.retrieval.filters import Filters
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.store import LiveIndex, open_index, update_index
-from tests.conftest import settings_for
-from tests.fakes import FakeEmbedder
-from tests.fixtures_gen import MET, Variant, html_page, write_all, write_pdf
+from assistant.store import LiveIndex, UpdateResult, open_index, update_index
+from tests.support.corpus import settings_for
+from tests.support.fakes import FakeEmbedder
+from tests.support.fixtures import MET, Variant, html_page, write_all, write_pdf
 
 LIBRARY = {
     "pdf": MET,
@@ -42,7 +42,7 @@ def library(tmp_path: Path) -> Settings:
     return settings
 
 
-def build(settings: Settings, fake: FakeEmbedder):  # type: ignore[no-untyped-def]
+def build(settings: Settings, fake: FakeEmbedder) -> UpdateResult:
     return update_index(settings, embedder=fake, progress=False, log=quiet)
 
 
@@ -141,7 +141,9 @@ def test_live_index_switches_to_a_version_published_by_another_writer(
 
 
 @pytest.mark.slow
-def test_real_model_cites_the_pdf_page_for_detective_shortages(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_real_model_cites_the_pdf_page_for_detective_shortages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The issue's acceptance check: PDF, HTML and Word fixtures in corpus/, `assistant index`,
     then `assistant ask "detective shortages" --json` cites the PDF with the right page."""
     from assistant.cli import main

@@ -26,9 +26,9 @@ import pytest
 from assistant.errors import StoreError
 from assistant.settings import Settings
 from assistant.store import open_index, update_index
-from tests.conftest import ROOT, settings_for
-from tests.fakes import FakeEmbedder
-from tests.fixtures_gen import Variant, source_text
+from tests.support.corpus import ROOT, settings_for
+from tests.support.fakes import FakeEmbedder
+from tests.support.fixtures import Variant, source_text
 
 pytestmark = pytest.mark.slow
 
@@ -108,7 +108,8 @@ def _wait_for(child: subprocess.Popen[str], wanted: str) -> list[str]:
         seen.append(line.split()[-1])
         if seen[-1] == wanted:
             return seen
-    raise AssertionError(f"the writer ended before stage {wanted}: {seen}; {child.stderr.read()}")  # type: ignore[union-attr]
+    errors = child.stderr.read() if child.stderr else ""
+    raise AssertionError(f"the writer ended before stage {wanted}: {seen}; {errors}")
 
 
 def _kill(child: subprocess.Popen[str]) -> None:

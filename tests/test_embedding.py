@@ -24,7 +24,7 @@ from assistant.embedding import (
 )
 from assistant.embedding.onnx_embedder import cache_dir, quantised_minilm
 from assistant.errors import SettingsError
-from tests.fakes import FakeEmbedder
+from tests.support.fakes import FakeEmbedder
 
 
 @pytest.mark.parametrize("size", [1, 3, 32])
@@ -164,8 +164,9 @@ def test_int8_compute_model_is_made_once_and_agrees_with_the_torch_model(
     assert [p.name for p in tmp_path.iterdir()] == [made.name]  # no working files left behind
     cosines = (torch_vectors * onnx_from(made).embed(TEXTS)).sum(axis=1)
     assert cosines.min() >= 0.98 and cosines.mean() >= 0.99, cosines
-    assert onnx_minilm(indexing=True)._model_path == made  # type: ignore[union-attr]  # passages use it
-    assert onnx_minilm()._model_path == source  # type: ignore[union-attr]  # questions never do
+    for_passages, for_questions = onnx_minilm(indexing=True), onnx_minilm()
+    assert for_passages is not None and for_passages._model_path == made  # passages use it
+    assert for_questions is not None and for_questions._model_path == source  # questions never do
 
 
 def test_without_the_quantiser_the_packaged_export_is_used(

@@ -2,33 +2,39 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
+
+if TYPE_CHECKING:
+    from assistant.records import Answer
+    from assistant.service import Assistant
 
 pytestmark = pytest.mark.slow
 
 
-def texts(answer) -> list[str]:  # type: ignore[no-untyped-def]
+def texts(answer: Answer) -> list[str]:
     return [h.passage.text for h in answer.hits]
 
 
-def test_detective_shortages_top5_has_the_vacancy_passages(real_assistant) -> None:  # type: ignore[no-untyped-def]
+def test_detective_shortages_top5_has_the_vacancy_passages(real_assistant: Assistant) -> None:
     top = texts(real_assistant.ask("what is said about detective shortages", k=5))
     assert any("detective shortages affect the quality of investigations" in t for t in top)
     assert any("struggling to fill a large number of detective vacancies" in t for t in top)
 
 
-def test_paraphrase_finds_a_detective_passage_in_top3(real_assistant) -> None:  # type: ignore[no-untyped-def]
+def test_paraphrase_finds_a_detective_passage_in_top3(real_assistant: Assistant) -> None:
     top = texts(real_assistant.ask("Is the Met short of investigators?", k=3))
     assert any("detective" in t for t in top)
 
 
-def test_acronym_query_finds_the_pnc_passages(real_assistant) -> None:  # type: ignore[no-untyped-def]
+def test_acronym_query_finds_the_pnc_passages(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("PNC wanted suspects", k=5)
     assert any("wanted" in t and ("PNC" in t or "police national computer" in t) for t in texts(answer)[:3])
 
 
-def test_hits_are_exact_quotes_of_the_source(real_assistant) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import REPORT
+def test_hits_are_exact_quotes_of_the_source(real_assistant: Assistant) -> None:
+    from tests.support.corpus import REPORT
 
     source = " ".join(REPORT.read_text(encoding="utf-8").split())
     for hit in real_assistant.ask("How was the Met graded on protecting vulnerable people?", k=10).hits:

@@ -11,7 +11,7 @@ import pytest
 from assistant.errors import IngestError
 from assistant.ingest import load_report, sniff_format
 from assistant.ingest.docx import parse_docx
-from tests.fixtures_gen import reference_structure, structure, write_docx
+from tests.support.fixtures import reference_structure, structure, write_docx
 
 
 @pytest.fixture(scope="module")

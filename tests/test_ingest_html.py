@@ -10,7 +10,8 @@ from assistant.ingest import parse_bytes
 from assistant.ingest.html import parse_html
 from assistant.ingest.lines import parse_date
 from assistant.passages import report_passages
-from tests.fixtures_gen import html_page, reference_structure, structure
+from assistant.records import Report
+from tests.support.fixtures import html_page, reference_structure, structure
 
 FURNITURE = (
     "Skip to content", "cookies", "About us", "Publications", "PEEL assessments", "Related publications",
@@ -20,21 +21,21 @@ FURNITURE = (
 
 
 @pytest.fixture(scope="module")
-def report():  # type: ignore[no-untyped-def]
+def report() -> Report:
     folder = Path("/corpus")
     return parse_bytes(html_page().encode("utf-8"), folder / "met.html", folder)
 
 
-def test_html_reads_exactly_the_passages_of_the_text_report(report) -> None:  # type: ignore[no-untyped-def]
+def test_html_reads_exactly_the_passages_of_the_text_report(report: Report) -> None:
     assert structure(report) == reference_structure()
 
 
-def test_navigation_footer_and_banners_are_dropped(report) -> None:  # type: ignore[no-untyped-def]
+def test_navigation_footer_and_banners_are_dropped(report: Report) -> None:
     for word in FURNITURE:
         assert word not in report.text, word
 
 
-def test_metadata_from_title_meta_tags_and_last_updated_line(report) -> None:  # type: ignore[no-untyped-def]
+def test_metadata_from_title_meta_tags_and_last_updated_line(report: Report) -> None:
     meta = report.meta
     assert meta.title == "Metropolitan PEEL 2017" and meta.year == 2017 and meta.format == "html"
     assert meta.updated == "2018-03-22"
@@ -42,7 +43,7 @@ def test_metadata_from_title_meta_tags_and_last_updated_line(report) -> None:  #
     assert meta.force == "Metropolitan Police Service"
 
 
-def test_spans_point_into_the_extracted_text(report) -> None:  # type: ignore[no-untyped-def]
+def test_spans_point_into_the_extracted_text(report: Report) -> None:
     for p in report_passages(report):
         assert report.text[p.start : p.end] == p.text
 

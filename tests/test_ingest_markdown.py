@@ -9,7 +9,7 @@ import pytest
 from assistant.errors import IngestError
 from assistant.ingest import parse_bytes
 from assistant.ingest.markdown import parse_markdown
-from tests.fixtures_gen import markdown, reference_structure, structure
+from tests.support.fixtures import markdown, reference_structure, structure
 
 
 def test_markdown_reads_exactly_the_passages_of_the_text_report() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from assistant.ingest import load_report, sniff_format
 from assistant.ingest.pdf import NO_TEXT, Vocabulary, join_lines
 from assistant.ingest.structure import normalise_space
 from assistant.passages import report_passages
-from tests.fixtures_gen import PdfTruth, reference_structure, structure, write_pdf
+from assistant.records import Report
+from tests.support.fixtures import PdfTruth, reference_structure, structure, write_pdf
 
 
 @pytest.fixture(scope="module")
@@ -21,16 +23,20 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PdfTruth]:
 
 
 @pytest.fixture(scope="module")
-def report(made):  # type: ignore[no-untyped-def]
+def report(made: tuple[Path, PdfTruth]) -> Report:
     return load_report(made[0], made[0].parent)
 
 
-def test_pdf_reads_exactly_the_passages_of_the_text_report(made, report) -> None:  # type: ignore[no-untyped-def]
+def test_pdf_reads_exactly_the_passages_of_the_text_report(
+    made: tuple[Path, PdfTruth], report: Report
+) -> None:
     assert made[1].page_count >= 5
     assert structure(report) == reference_structure()
 
 
-def test_every_passage_cites_the_printed_page_where_it_starts(made, report) -> None:  # type: ignore[no-untyped-def]
+def test_every_passage_cites_the_printed_page_where_it_starts(
+    made: tuple[Path, PdfTruth], report: Report
+) -> None:
     truth = made[1].pages
     passages = list(report_passages(report))
     assert all(p.page_label == truth[p.text][0] for p in passages)
@@ -40,7 +46,9 @@ def test_every_passage_cites_the_printed_page_where_it_starts(made, report) -> N
     assert str(shortages.citation).endswith(f"› ¶2, bullet 3, p. {truth[shortages.text][0]}")
 
 
-def test_a_paragraph_over_a_page_break_is_one_passage_cited_where_it_starts(made, report) -> None:  # type: ignore[no-untyped-def]
+def test_a_paragraph_over_a_page_break_is_one_passage_cited_where_it_starts(
+    made: tuple[Path, PdfTruth], report: Report
+) -> None:
     truth = made[1].pages
     spanning = [text for text, (start, end) in truth.items() if start != end]
     assert spanning, "the fixture should make at least one paragraph run over a page break"
@@ -50,7 +58,7 @@ def test_a_paragraph_over_a_page_break_is_one_passage_cited_where_it_starts(made
         assert normalise_space(report.text[passages[text].start : passages[text].end]) == text
 
 
-def test_running_headers_footers_and_page_numbers_are_not_in_passages(report) -> None:  # type: ignore[no-untyped-def]
+def test_running_headers_footers_and_page_numbers_are_not_in_passages(report: Report) -> None:
     for p in report_passages(report):
         assert "Crown copyright" not in p.text and "PEEL: Police effectiveness" not in p.text
         assert not p.text.split()[-1].isdigit() or p.text.endswith(("2016.", "2017."))
@@ -64,7 +72,7 @@ def test_without_printed_numbers_pages_are_physical(tmp_path: Path) -> None:
     assert all(p.page_label == str(p.page) == truth.pages[p.text][0] for p in passages)
 
 
-def test_metadata_comes_from_the_document(report) -> None:  # type: ignore[no-untyped-def]
+def test_metadata_comes_from_the_document(report: Report) -> None:
     meta = report.meta
     assert (meta.title, meta.year, meta.format, meta.updated) == (
         "Metropolitan PEEL 2017",
@@ -75,7 +83,7 @@ def test_metadata_comes_from_the_document(report) -> None:  # type: ignore[no-un
     assert meta.force == "Metropolitan Police Service" and meta.inspection == "PEEL"
 
 
-def test_sidecar_overrides_document_metadata(made, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_sidecar_overrides_document_metadata(made: tuple[Path, PdfTruth], tmp_path: Path) -> None:
     path = tmp_path / "met.pdf"
     path.write_bytes(made[0].read_bytes())
     (tmp_path / "met.toml").write_text('title = "Met effectiveness"\nyear = 2018\n', "utf-8")
@@ -123,21 +131,23 @@ def _image_only(path: Path) -> Path:
 
 
 @pytest.mark.parametrize(("make", "detail"), [(_encrypted, "encrypted"), (_image_only, "images")])
-def test_unreadable_text_says_ocr_is_not_supported(tmp_path: Path, make, detail: str) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_text_says_ocr_is_not_supported(
+    tmp_path: Path, make: Callable[[Path], Path], detail: str
+) -> None:
     path = make(tmp_path / "bad.pdf")
     with pytest.raises(IngestError, match=detail) as caught:
         load_report(path, tmp_path)
     assert NO_TEXT in str(caught.value) and "bad.pdf" in str(caught.value)
 
 
-def test_damaged_pdf_is_an_ingest_error(made, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_damaged_pdf_is_an_ingest_error(made: tuple[Path, PdfTruth], tmp_path: Path) -> None:
     path = tmp_path / "cut.pdf"
     path.write_bytes(made[0].read_bytes()[:2000])
     with pytest.raises(IngestError, match=r"cut\.pdf"):
         load_report(path, tmp_path)
 
 
-def test_pdf_is_recognised_by_content_not_name(made, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_pdf_is_recognised_by_content_not_name(made: tuple[Path, PdfTruth], tmp_path: Path) -> None:
     data = made[0].read_bytes()
     assert sniff_format(data, Path("report.txt")) == "pdf"
     assert sniff_format(b"just text", Path("fake.pdf")) == "unknown"

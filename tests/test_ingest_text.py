@@ -14,7 +14,8 @@ from assistant.ingest.lines import is_boilerplate, iso_date
 from assistant.ingest.structure import normalise_space
 from assistant.ingest.text import BULLET, parse_text
 from assistant.passages import report_passages
-from tests.conftest import REPORT
+from assistant.records import Passage, Report
+from tests.support.corpus import REPORT
 
 HEADINGS_AND_META = re.compile(
     r"^(How effective .*\?|Areas for improvement|Questions for Effectiveness|Last updated .*"
@@ -23,12 +24,12 @@ HEADINGS_AND_META = re.compile(
 
 
 @pytest.fixture(scope="module")
-def report():  # type: ignore[no-untyped-def]
+def report() -> Report:
     return load_report(REPORT, REPORT.parent)
 
 
 @pytest.fixture(scope="module")
-def passages(report):  # type: ignore[no-untyped-def]
+def passages(report: Report) -> list[Passage]:
     return list(report_passages(report))
 
 
@@ -43,7 +44,7 @@ def content_lines(text: str) -> list[str]:
     return out
 
 
-def test_every_body_line_lands_in_exactly_one_passage(report, passages) -> None:  # type: ignore[no-untyped-def]
+def test_every_body_line_lands_in_exactly_one_passage(report: Report, passages: list[Passage]) -> None:
     lines = content_lines(report.text)
     assert len(lines) == len(passages) == 83
     for line in lines:
@@ -51,7 +52,7 @@ def test_every_body_line_lands_in_exactly_one_passage(report, passages) -> None:
         assert len(owners) == 1, line
 
 
-def test_spans_point_at_the_passage_text_in_the_source(report, passages) -> None:  # type: ignore[no-untyped-def]
+def test_spans_point_at_the_passage_text_in_the_source(report: Report, passages: list[Passage]) -> None:
     source = REPORT.read_text(encoding="utf-8")
     for p in passages:
         assert normalise_space(source[p.start : p.end]) == p.text
@@ -59,7 +60,7 @@ def test_spans_point_at_the_passage_text_in_the_source(report, passages) -> None
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), "spans overlap"
 
 
-def test_boilerplate_and_headings_are_not_passages(passages) -> None:  # type: ignore[no-untyped-def]
+def test_boilerplate_and_headings_are_not_passages(passages: list[Passage]) -> None:
     texts = {p.text for p in passages}
     assert "Skip to content" not in texts
     assert not any(t.startswith("How effective") and t.endswith("?") for t in texts)
@@ -67,14 +68,14 @@ def test_boilerplate_and_headings_are_not_passages(passages) -> None:  # type: i
     assert not any(t.startswith("Last updated") for t in texts)
 
 
-def test_title_and_dates_become_metadata(report) -> None:  # type: ignore[no-untyped-def]
+def test_title_and_dates_become_metadata(report: Report) -> None:
     assert report.meta.title == "Metropolitan PEEL 2017 — Effectiveness"  # from the sidecar
     assert report.meta.updated == "2018-03-22"
     assert report.meta.year == 2017
     assert report.meta.force == "Metropolitan Police Service"
 
 
-def test_bullets_keep_their_lead_in(passages) -> None:  # type: ignore[no-untyped-def]
+def test_bullets_keep_their_lead_in(passages: list[Passage]) -> None:
     shortages = next(p for p in passages if p.text.startswith("detective shortages"))
     assert shortages.lead_in == "Weaknesses include:"
     assert (shortages.paragraph, shortages.bullet) == (2, 3)
@@ -86,14 +87,14 @@ def test_bullets_keep_their_lead_in(passages) -> None:  # type: ignore[no-untype
     )
 
 
-def test_lists_without_lead_in_number_their_own_paragraph(passages) -> None:  # type: ignore[no-untyped-def]
+def test_lists_without_lead_in_number_their_own_paragraph(passages: list[Passage]) -> None:
     aofi = [p for p in passages if p.section_path[-1] == "Areas for improvement"]
     assert len(aofi) == 2 + 3 + 5 + 2
     assert all(p.lead_in is None and p.paragraph == 1 for p in aofi)
     assert [p.bullet for p in aofi[:2]] == [1, 2]
 
 
-def test_grades_attach_to_their_sections(passages) -> None:  # type: ignore[no-untyped-def]
+def test_grades_attach_to_their_sections(passages: list[Passage]) -> None:
     def grade_of(prefix: str) -> set[str | None]:
         return {p.grade for p in passages if p.section_path[0].startswith(prefix)}
 
@@ -108,7 +109,7 @@ def test_grades_attach_to_their_sections(passages) -> None:  # type: ignore[no-u
     assert grade_of("How effective are the force’s specialist") == {None}
 
 
-def test_sub_headings_nest_under_their_question(passages) -> None:  # type: ignore[no-untyped-def]
+def test_sub_headings_nest_under_their_question(passages: list[Passage]) -> None:
     paths = {p.section_path for p in passages}
     assert (
         "How effective is the force at investigating crime and reducing re-offending?",
@@ -117,7 +118,7 @@ def test_sub_headings_nest_under_their_question(passages) -> None:  # type: igno
     assert all(len(path) <= 2 for path in paths)
 
 
-def test_ids_are_stable_and_unique(report, passages) -> None:  # type: ignore[no-untyped-def]
+def test_ids_are_stable_and_unique(report: Report, passages: list[Passage]) -> None:
     again = list(report_passages(load_report(REPORT, REPORT.parent)))
     assert [p.id for p in again] == [p.id for p in passages]
     assert len({p.id for p in passages}) == len(passages)

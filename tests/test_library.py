@@ -11,8 +11,8 @@ from assistant.errors import CorpusError, IngestError
 from assistant.library import UPLOADS, add_reports, add_upload, remove_report, safe_name
 from assistant.settings import Settings
 from assistant.store import LiveIndex, open_index, update_index
-from tests.fakes import FakeEmbedder
-from tests.fixtures_gen import Variant, html_page, write_pdf
+from tests.support.fakes import FakeEmbedder
+from tests.support.fixtures import Variant, html_page, write_pdf
 
 KENT = Variant("Kent", 2019)
 

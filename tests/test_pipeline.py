@@ -15,12 +15,12 @@ from assistant.retrieval.pipeline import VARIANTS, RetrievalConfig, Retriever, v
 from assistant.settings import Settings
 from assistant.store import ensure_index
 from assistant.store.load import LoadedIndex
-from tests.fakes import FakeEmbedder
+from tests.support.fakes import FakeEmbedder
 
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> LoadedIndex:
-    from tests.conftest import make_corpus, settings_for
+    from tests.support.corpus import make_corpus, settings_for
 
     base = tmp_path_factory.mktemp("pipeline")
     corpus = make_corpus(base / "corpus")
@@ -33,13 +33,13 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> LoadedIndex:
     return ensure_index(settings, embedder=FakeEmbedder(), log=lambda _m: None, progress=False)
 
 
-def retriever(index: LoadedIndex, **changes: object) -> Retriever:
-    return Retriever(lambda: index, FakeEmbedder(), replace(RetrievalConfig(), **changes))
+def retriever(index: LoadedIndex, config: RetrievalConfig | None = None) -> Retriever:
+    return Retriever(lambda: index, FakeEmbedder(), config or RetrievalConfig())
 
 
 def test_every_variant_answers_with_k_ranked_hits(index: LoadedIndex) -> None:
     for name in VARIANTS:
-        answer = retriever(index, **vars(variant(name))).ask("detective shortages", k=4)
+        answer = retriever(index, variant(name)).ask("detective shortages", k=4)
         assert [h.rank for h in answer.hits] == [1, 2, 3, 4]
         assert len({h.passage.id for h in answer.hits}) == 4
 
@@ -79,7 +79,7 @@ class ReverseReranker:
 
 
 def test_a_reranker_plugs_in(index: LoadedIndex) -> None:
-    plain = retriever(index, duplicate_cosine=1.0).ask("PNC wanted suspects", k=5)
+    plain = retriever(index, replace(RetrievalConfig(), duplicate_cosine=1.0)).ask("PNC wanted suspects", k=5)
     reranker = ReverseReranker()
     reranked = Retriever(
         lambda: index, FakeEmbedder(), replace(RetrievalConfig(), duplicate_cosine=1.0), reranker
@@ -102,8 +102,8 @@ def test_abstention_reason_is_in_the_notice(index: LoadedIndex) -> None:
 
 def test_a_copy_citing_a_page_is_preferred(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The same report as text and as PDF: the answer cites the PDF's printed page."""
-    from tests.conftest import make_corpus, settings_for
-    from tests.fixtures_gen import write_all
+    from tests.support.corpus import make_corpus, settings_for
+    from tests.support.fixtures import write_all
 
     base = tmp_path_factory.mktemp("copies")
     corpus = make_corpus(base / "corpus")

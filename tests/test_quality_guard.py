@@ -7,12 +7,17 @@ regression does.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from assistant.evaluation.questions import read_questions
 from assistant.evaluation.report import summarise
 from assistant.evaluation.runner import evaluate
-from tests.conftest import DEV_QUESTIONS
+from tests.support.corpus import DEV_QUESTIONS
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
 
 pytestmark = pytest.mark.slow
 
@@ -20,7 +25,7 @@ FLOORS = {"recall@5": 0.96, "mrr@10": 0.90, "ndcg@10": 0.86, "abstention": 0.875
 CEILINGS = {"false_abstention": 0.02}
 
 
-def test_dev_set_quality_floors(real_assistant) -> None:  # type: ignore[no-untyped-def]
+def test_dev_set_quality_floors(real_assistant: Assistant) -> None:
     texts = [p.text for p in real_assistant.live.get().table]
     scored = evaluate(lambda q, k: real_assistant.ask(q, k=k), read_questions(DEV_QUESTIONS), texts, k=10)
     overall = summarise(scored)["overall"]

@@ -22,11 +22,12 @@ from assistant.errors import IngestError
 from assistant.ingest import docx as docx_module
 from assistant.ingest import parse_bytes
 from assistant.ingest.html import MAX_NESTING
+from assistant.records import Report
 from assistant.settings import Settings
-from assistant.store import open_index, update_index
-from tests.conftest import REPORT
-from tests.fakes import FakeEmbedder
-from tests.fixtures_gen import Variant, html_page, write_docx, write_pdf
+from assistant.store import UpdateResult, open_index, update_index
+from tests.support.corpus import REPORT
+from tests.support.fakes import FakeEmbedder
+from tests.support.fixtures import Variant, html_page, write_docx, write_pdf
 
 KENT = Variant("Kent", 2019)
 OUTSIDE = "is a link to a file outside the corpus folder; it was not read (copy the file in instead)"
@@ -53,7 +54,7 @@ def opened_files() -> Iterator[list[str]]:
         _opened = None
 
 
-def build(settings: Settings, fake: FakeEmbedder):  # type: ignore[no-untyped-def]
+def build(settings: Settings, fake: FakeEmbedder) -> UpdateResult:
     return update_index(settings, embedder=fake, progress=False, log=lambda _m: None)
 
 
@@ -81,7 +82,8 @@ def _nested_html(depth: int) -> bytes:
     ).encode()
 
 
-BadFile = tuple[str, Callable[[Path], bytes], str]
+BadFile = tuple[str, Callable[[Path], bytes], str | None]
+"""File name, its bytes from the report text, and the error expected (None: not a report file)."""
 BAD_FILES: list[BadFile] = [
     ("empty.txt", lambda _t: b"", "is empty"),
     ("blank.md", lambda _t: b"  \n\t\n", "is empty"),
@@ -145,12 +147,12 @@ def test_a_zip_bomb_posing_as_word_is_refused(monkeypatch: pytest.MonkeyPatch, t
 def test_nested_html_reads_or_is_refused_but_never_overflows(depth: int, tmp_path: Path) -> None:
     data = _nested_html(depth)
 
-    def deep_stack(n: int) -> object:  # as if called from deep inside a server's worker thread
+    def deep_stack(n: int) -> Report:  # as if called from deep inside a server's worker thread
         return parse_bytes(data, tmp_path / "deep.html", tmp_path) if n == 0 else deep_stack(n - 1)
 
     if depth + 4 <= MAX_NESTING:
         report = deep_stack(200)
-        assert [b.text for s in report.sections for b in s.blocks] == ["A paragraph deep down."]  # type: ignore[attr-defined]
+        assert [b.text for s in report.sections for b in s.blocks] == ["A paragraph deep down."]
     else:
         with pytest.raises(IngestError, match=rf"deep\.html: nests its elements {depth + 4} deep"):
             deep_stack(200)

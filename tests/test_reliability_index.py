@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from assistant.errors import StoreError
 from assistant.settings import Settings
 from assistant.store import LiveIndex, layout, open_index, update_index
 from assistant.store.manifest import MANIFEST, file_record, read_manifest
-from tests.fakes import FakeEmbedder
+from tests.support.fakes import FakeEmbedder
 
 PASSAGES = 83
 
@@ -131,7 +131,8 @@ def test_a_version_built_for_another_model_forces_a_rebuild(
     messages: list[str] = []
     update_index(other, embedder=fake, progress=False, log=messages.append)
     assert any("Rebuilding the whole index: settings changed (model" in m for m in messages)
-    assert read_manifest(layout.current_version(settings.index)).model.endswith("all-mpnet-base-v2")  # type: ignore[arg-type]
+    now = layout.current_version(settings.index)
+    assert now is not None and read_manifest(now).model.endswith("all-mpnet-base-v2")
 
 
 def test_passages_out_of_step_with_vectors_even_with_matching_checksums(
@@ -226,8 +227,9 @@ def test_a_running_chat_refuses_a_version_built_with_another_model(
     class OtherModel(FakeEmbedder):
         dimension = 32
 
-        def embed(self, texts: Any, *, progress: bool = False) -> np.ndarray:
-            return super().embed(texts)[:, :32] * np.sqrt(2)
+        def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+            shorter: np.ndarray = super().embed(texts)[:, :32] * np.sqrt(2)
+            return shorter
 
     messages: list[str] = []
     live = LiveIndex(settings, open_index(settings.index), check_every=0, log=messages.append)

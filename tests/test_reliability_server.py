@@ -25,9 +25,9 @@ import pytest
 from assistant.errors import SettingsError
 from assistant.settings import Settings
 from assistant.ui import server
-from benchmarks.load import HttpAsker
-from benchmarks.load import server as start_server
-from tests.conftest import ROOT
+from tests.support.corpus import ROOT
+from tests.support.load import HttpAsker
+from tests.support.load import server as start_server
 
 SECRET_LOGIN = ("alice", "correct horse: battery")
 
@@ -111,28 +111,32 @@ def _through_guard(
     """Run one request through :class:`server.Guard` in front of an app answering ``status``."""
     reached = False
 
-    async def app(scope: Any, receive: Any, send: Any) -> None:
+    async def app(scope: server.Scope, receive: server.Receive, send: server.Send) -> None:
         nonlocal reached
         reached = True
         await send({"type": "http.response.start", "status": status, "headers": [(b"x-app", b"1")]})
         await send({"type": "http.response.body", "body": b'{"detail": "Queue is full."}'})
 
-    sent: list[dict[str, Any]] = []
+    sent: list[server.Message] = []
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: server.Message) -> None:
         sent.append(message)
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> server.Message:
         return {"type": "http.request", "body": b""}
 
     headers = [(b"host", host.encode())] if host is not None else []
     scope = {"type": "http", "path": path, "method": method, "headers": headers}
     guard = server.Guard(app, loopback_only=loopback)
+
+    async def call() -> None:
+        await guard(scope, receive, send)
+
     with ThreadPoolExecutor(1) as thread:  # its own event loop, whatever runs in this thread
-        thread.submit(asyncio.run, guard(scope, receive, send)).result()  # type: ignore[arg-type]
+        thread.submit(asyncio.run, call()).result()
     start = sent[0]
-    headers = {k.decode(): v.decode() for k, v in start["headers"]}
-    return start["status"], headers, b"".join(m.get("body", b"") for m in sent[1:]), reached
+    response_headers = {k.decode(): v.decode() for k, v in start["headers"]}
+    return start["status"], response_headers, b"".join(m.get("body", b"") for m in sent[1:]), reached
 
 
 @pytest.mark.parametrize(
@@ -183,15 +187,14 @@ def test_a_loopback_server_answers_only_requests_addressed_to_loopback(
     assert _through_guard("/config", host=host, loopback=False)[3]  # --host given: any name may reach it
 
 
-def test_api_sessions_are_forgotten_once_finished(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_api_sessions_are_forgotten_once_finished() -> None:
     import threading
     from types import SimpleNamespace
 
     clock = [100.0]
-    monkeypatch.setattr(server.time, "monotonic", lambda: clock[0])
     holder = SimpleNamespace(lock=threading.Lock(), session_data={}, time_last_used={})
     demo = SimpleNamespace(state_holder=holder, _queue=SimpleNamespace(pending_event_ids_session={}))
-    sessions = server.ApiSessions()
+    sessions = server.ApiSessions(clock=lambda: clock[0])
     for i in range(5):
         holder.session_data[f"s{i}"] = holder.time_last_used[f"s{i}"] = object()
         demo._queue.pending_event_ids_session[f"s{i}"] = set() if i else {"still-running"}
@@ -206,6 +209,7 @@ def test_api_sessions_are_forgotten_once_finished(monkeypatch: pytest.MonkeyPatc
 def test_serve_warns_before_anything_else_when_exposed(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from assistant.service import Assistant
     from assistant.ui import app
 
     class Stop(Exception):
@@ -214,7 +218,7 @@ def test_serve_warns_before_anything_else_when_exposed(
     def refuse(*_a: object, **_k: object) -> None:
         raise Stop
 
-    monkeypatch.setattr(app.Assistant, "open", refuse)
+    monkeypatch.setattr(Assistant, "open", refuse)
     monkeypatch.delenv(server.AUTH_ENV, raising=False)
     messages: list[str] = []
     with pytest.raises(Stop):

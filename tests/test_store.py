@@ -13,16 +13,16 @@ import pytest
 from assistant.errors import CorpusError, StoreError, StoreLockedError
 from assistant.passages import dense_units
 from assistant.settings import Settings
-from assistant.store import check_index, ensure_index, layout, open_index, update_index
+from assistant.store import UpdateResult, check_index, ensure_index, layout, open_index, update_index
 from assistant.store.build import scan_corpus
 from assistant.store.manifest import MANIFEST, Manifest, read_manifest
 from assistant.store.plan import Skipped, plan_update
-from tests.conftest import REPORT
-from tests.fakes import FakeEmbedder
+from tests.support.corpus import REPORT
+from tests.support.fakes import FakeEmbedder
 
 
-def build(settings: Settings, fake: FakeEmbedder, **kwargs: object):  # type: ignore[no-untyped-def]
-    return update_index(settings, embedder=fake, progress=False, log=lambda _m: None, **kwargs)
+def build(settings: Settings, fake: FakeEmbedder) -> UpdateResult:
+    return update_index(settings, embedder=fake, progress=False, log=lambda _m: None)
 
 
 def test_round_trip_keeps_passages_vectors_and_metadata(settings: Settings, fake: FakeEmbedder) -> None:
@@ -144,7 +144,7 @@ def test_skipped_files_are_typed_records_in_the_manifest_json_of_before(
 
 
 def test_empty_corpus_is_a_clear_error(tmp_path: Path, fake: FakeEmbedder) -> None:
-    from tests.conftest import settings_for
+    from tests.support.corpus import settings_for
 
     (tmp_path / "empty").mkdir()
     with pytest.raises(CorpusError, match="nothing to index"):
@@ -219,7 +219,9 @@ def test_second_writer_is_refused(settings: Settings, fake: FakeEmbedder) -> Non
 
 def test_plan_update_is_pure_and_complete(settings: Settings, fake: FakeEmbedder, corpus: Path) -> None:
     build(settings, fake)
-    manifest = read_manifest(layout.current_version(settings.index))  # type: ignore[arg-type]
+    version = layout.current_version(settings.index)
+    assert version is not None
+    manifest = read_manifest(version)
     files = scan_corpus(corpus, manifest)
     assert plan_update(manifest, files, manifest.settings).changed is False
     assert plan_update(None, files, manifest.settings).rebuild_reason == "no index yet"

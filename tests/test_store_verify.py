@@ -14,7 +14,8 @@ import pytest
 from assistant.errors import StoreError
 from assistant.settings import Settings
 from assistant.store import load, open_index, update_index
-from tests.fakes import FakeEmbedder
+from assistant.store.manifest import read_manifest
+from tests.support.fakes import FakeEmbedder
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def built(settings: Settings, fake: FakeEmbedder) -> Path:
 
 def newest_change(version: Path) -> float:
     """When the last file of ``version`` was written or changed, in seconds since the epoch."""
-    stats = [(version / name).stat() for name in load.read_manifest(version).files]
+    stats = [(version / name).stat() for name in read_manifest(version).files]
     return max(max(st.st_mtime, st.st_ctime) for st in stats)
 
 
@@ -52,7 +53,7 @@ def test_files_written_just_now_are_hashed_at_every_load(
     settings: Settings, fake: FakeEmbedder, hashed: list[str]
 ) -> None:
     version = built(settings, fake)
-    files = set(load.read_manifest(version).files)
+    files = set(read_manifest(version).files)
     just_written = at(newest_change(version))
     for _ in range(2):
         hashed.clear()
@@ -68,7 +69,7 @@ def test_settled_files_that_matched_are_not_hashed_again(
     open_index(settings.index, clock=an_hour_later).close()
     assert "passages.jsonl" in hashed
     remembered = json.loads((version / load.VERIFIED).read_text())
-    assert set(remembered) == set(load.read_manifest(version).files)
+    assert set(remembered) == set(read_manifest(version).files)
     hashed.clear()
     open_index(settings.index, clock=an_hour_later).close()
     assert hashed == []

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from assistant.settings import Settings
-from tests.browser.server import running_chat
+from tests.support.server import running_chat
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +38,7 @@ def test_server_binds_loopback_only(server: str) -> None:
     assert server.startswith("http://127.0.0.1:")
 
 
-def test_ask_endpoint_matches_the_library_answer(server: str, real_assistant) -> None:  # type: ignore[no-untyped-def]
+def test_ask_endpoint_matches_the_library_answer(server: str, real_assistant: Assistant) -> None:
     from gradio_client import Client
 
     from assistant.answer import answer_dict

@@ -14,7 +14,7 @@ from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.ui.cards import EMPTY
 from assistant.ui.session import BriefingStore, ChatLogic, make_filters
-from tests.fakes import FakeEmbedder
+from tests.support.fakes import FakeEmbedder
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_export_writes_markdown_and_docx_of_the_pins(logic: ChatLogic) -> None:
     assert md is not None and dx is not None
     text = md.read_text(encoding="utf-8")
     assert "https://www.justiceinspectorates.gov.uk/" in text
-    quotes = [p.text for p in docx.Document(str(dx)).paragraphs if p.style.name == "Quote"]
+    quotes = [p.text for p in docx.Document(str(dx)).paragraphs if p.style and p.style.name == "Quote"]
     assert quotes == [h.passage.text for h in latest.answer.hits[:2]]
 
 

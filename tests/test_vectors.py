@@ -12,7 +12,7 @@ from assistant.retrieval import dense
 from assistant.settings import Settings
 from assistant.store import open_index, update_index
 from assistant.store import vectors as vec
-from tests.fakes import FakeEmbedder
+from tests.support.fakes import FakeEmbedder
 
 
 def clustered(n: int, dim: int = 32, centres: int = 40, seed: int = 0) -> np.ndarray:
@@ -20,7 +20,8 @@ def clustered(n: int, dim: int = 32, centres: int = 40, seed: int = 0) -> np.nda
     rng = np.random.default_rng(seed)
     c = rng.standard_normal((centres, dim))
     x = c[rng.integers(0, centres, n)] + 0.4 * rng.standard_normal((n, dim))
-    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    unit: np.ndarray = (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    return unit
 
 
 def test_auto_picks_exact_search_for_small_libraries_and_ivf_for_large() -> None:

@@ -141,13 +141,14 @@ class ApiSessions:
 
     GRACE_SECONDS = 2.0
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._seen: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._clock = clock
 
     def finished(self, demo: Any, session_hash: str) -> None:
         """Called by each ``/ask`` call with its own session: forget the older ones, remember this one."""
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             old = [s for s, when in self._seen.items() if now - when > self.GRACE_SECONDS]
             for s in old:

@@ -10,8 +10,9 @@ import docx
 import pytest
 
 from assistant.answer import ABSTAIN_MESSAGE
-from tests.browser.conftest import HOSTILE_TITLE, Chat
-from tests.conftest import REPORT
+from tests.browser.conftest import HOSTILE_TITLE
+from tests.support.browser import Chat
+from tests.support.corpus import REPORT
 
 pytestmark = pytest.mark.slow
 

@@ -1,0 +1,1 @@
+"""What tests and benchmarks share: corpora, fakes, fixture files, the chat server, load drivers."""

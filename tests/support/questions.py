@@ -10,14 +10,14 @@ labelled dev questions.
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 from assistant.evaluation.questions import read_questions
-from assistant.passages import sentence_spans
-from benchmarks.synth import real_passages
+from assistant.ingest import discover, load_report
+from assistant.passages import report_passages, sentence_spans
+from assistant.records import Passage
+from tests.support.corpus import CORPUS, DEV_QUESTIONS
 
-ROOT = Path(__file__).resolve().parent.parent
-DEV = ROOT / "tests" / "data" / "questions-dev.jsonl"
+DEV = DEV_QUESTIONS
 SHAPES = (
     "what does the report say about {}",
     "{}",
@@ -25,6 +25,11 @@ SHAPES = (
     "how well does the force handle {}",
     "any findings on {}",
 )
+
+
+def real_passages() -> list[Passage]:
+    """The passages of every report in ``corpus/``."""
+    return [p for f in discover(CORPUS) for p in report_passages(load_report(f, CORPUS))]
 
 
 def dev_questions() -> list[str]:
@@ -35,7 +40,7 @@ def made_questions(count: int, seed: int = 7) -> list[str]:
     """``count`` questions built from word runs of the real report's sentences (deterministic)."""
     rng = random.Random(seed)
     sentences = [p.text[a:b] for p in real_passages() for a, b in sentence_spans(p.text)]
-    out = []
+    out: list[str] = []
     while len(out) < count:
         words = rng.choice(sentences).rstrip(".").split()
         if len(words) < 4:

@@ -23,9 +23,8 @@ from typing import Any
 
 from assistant.ingest.structure import Element, normalise_space
 from assistant.ingest.text import parse_text
+from tests.support.corpus import REPORT
 
-ROOT = Path(__file__).resolve().parent.parent
-REPORT = ROOT / "corpus" / "metropolitan-peel-2017-effectiveness.txt"
 FORMATS = ("pdf", "html", "docx", "md")
 
 

@@ -1,0 +1,89 @@
+"""Headless Chromium driving the chat (Debian's chromium + Playwright), for browser tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Playwright is imported when a browser starts
+    from playwright.sync_api import Browser, Locator, Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS_ENV = "ASSISTANT_SCREENSHOTS"
+"""Set to a folder (e.g. ``docs``) to save the screenshots of the main views there."""
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's chromium, headless, launched by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Chat:
+    """A page of the chat, with the few gestures the tests need."""
+
+    def __init__(self, page: Page, url: str) -> None:
+        self.page = page
+        self.url = url
+        self.requests: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.set_default_timeout(30_000)
+
+    def open(self) -> Chat:
+        self.page.goto(self.url)
+        self.question_box().wait_for()
+        return self
+
+    def question_box(self) -> Locator:
+        return self.page.locator("#question textarea, #question input").first
+
+    def turn(self) -> str:
+        return str(self.page.evaluate("() => document.querySelector('#cards .cards')?.dataset.turn || ''"))
+
+    def ask(self, question: str) -> Locator:
+        """Type ``question``, press Enter, wait for the cards of the answer; returns the card locator."""
+        before = self.turn()
+        box = self.question_box()
+        box.fill(question)
+        box.press("Enter")
+        self.wait_for_new_cards(before)
+        return self.page.locator("#cards article.card")
+
+    def wait_for_new_cards(self, before: str) -> None:
+        self.page.wait_for_function(
+            "b => { const s = document.querySelector('#cards .cards'); return s && s.dataset.turn !== b; }",
+            arg=before,
+            polling="raf",
+        )
+
+    def last_reply(self) -> str:
+        return str(self.page.locator("#chat .message.bot, #chat [data-testid='bot']").last.inner_text())
+
+    def external_requests(self) -> list[str]:
+        origin = self.url.rstrip("/")
+        return [u for u in self.requests if not (u.startswith(origin) or u.startswith(("data:", "blob:")))]
+
+    def screenshot(self, name: str, tmp: Path, full_page: bool = False) -> Path:
+        folder = Path(os.environ.get(SCREENSHOTS_ENV) or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"screenshot-{name}.png"
+        self.page.screenshot(path=str(path), full_page=full_page)
+        return path

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from assistant.records import Hit, Passage
-from assistant.retrieval.abstain import AbstainPolicy, Features, gives_figure
+from assistant.retrieval.abstain import AbstainPolicy, Features, Verdict, gives_figure
 from assistant.retrieval.bodies import bodies_in, unknown_bodies
 from assistant.retrieval.coverage import rarity
 from assistant.retrieval.glossary import packaged_glossary
@@ -15,12 +13,12 @@ from assistant.retrieval.query import analyse
 from assistant.settings import Settings
 from assistant.store import ensure_index
 from assistant.store.load import LoadedIndex
-from tests.fakes import FakeEmbedder
+from tests.support.fakes import FakeEmbedder
 
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> LoadedIndex:
-    from tests.conftest import make_corpus, settings_for
+    from tests.support.corpus import make_corpus, settings_for
 
     base = tmp_path_factory.mktemp("abstain")
     settings: Settings = settings_for(make_corpus(base / "corpus"), base / "index")
@@ -32,7 +30,9 @@ def hit(text: str, cosine: float) -> Hit:
     return Hit(p, 0.1, 1, {"dense": cosine})
 
 
-def decide(question: str, index: LoadedIndex, cosine: float = 0.6, texts: tuple[str, ...] = ("Some text.",)):  # type: ignore[no-untyped-def]
+def decide(
+    question: str, index: LoadedIndex, cosine: float = 0.6, texts: tuple[str, ...] = ("Some text.",)
+) -> Verdict:
     query = analyse(question, packaged_glossary().with_pairs(index.definitions), index.vocabulary)
     return AbstainPolicy().decide(query, tuple(hit(t, cosine) for t in texts), index)
 
@@ -85,4 +85,3 @@ def test_risk_is_the_documented_box() -> None:
     assert policy.risk(Features(best_cosine=0.45, gap=9.0)) == pytest.approx(0.5)  # nearer bound counts
     assert policy.risk(Features(best_cosine=0.6, gap=9.0)) < 0  # a close match is answered
     assert policy.risk(Features(best_cosine=0.1, gap=1.0)) < 0  # a vague question is answered
-    assert replace(policy, enabled=False).decide is not None

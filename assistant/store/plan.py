@@ -12,12 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from assistant.ingest.metadata import slugify
-
-if TYPE_CHECKING:  # the manifest imports Skipped from here
-    from assistant.store.manifest import Manifest
 
 
 @dataclass(frozen=True)
@@ -39,6 +36,33 @@ class Skipped:
     def from_dict(cls, data: Mapping[str, Any]) -> Skipped:
         """Read one manifest entry; unknown keys are ignored and a missing reason is empty."""
         return cls(str(data["path"]), str(data["fingerprint"]), str(data.get("reason", "")))
+
+
+class Indexed(Protocol):
+    """A report file as the live index holds it (:class:`assistant.store.manifest.ReportEntry`)."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def fingerprint(self) -> str: ...
+
+
+class Previous(Protocol):
+    """What the planner reads of the live index (:class:`assistant.store.manifest.Manifest`).
+
+    A protocol rather than the manifest class, because the manifest stores :class:`Skipped`
+    records: the planner depends on nothing else of the store.
+    """
+
+    @property
+    def settings(self) -> Mapping[str, Any]: ...
+
+    @property
+    def reports(self) -> Sequence[Indexed]: ...
+
+    @property
+    def skipped(self) -> Sequence[Skipped]: ...
 
 
 @dataclass(frozen=True)
@@ -74,7 +98,7 @@ class UpdatePlan:
         )
 
 
-def plan_update(old: Manifest | None, files: Sequence[FileState], settings: dict[str, Any]) -> UpdatePlan:
+def plan_update(old: Previous | None, files: Sequence[FileState], settings: Mapping[str, Any]) -> UpdatePlan:
     """Compare the corpus with the live index (pure).
 
     A file is *unchanged* when its fingerprint (content + sidecar) equals the indexed one or

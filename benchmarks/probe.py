@@ -39,13 +39,18 @@ def memory() -> dict[str, float]:
 
 
 def commit() -> str:
-    """The checked-out commit (with ``+dirty`` when files differ from it), or ``unknown`` outside git."""
+    """The checked-out commit (``+dirty`` when code differs from it), or ``unknown`` outside git."""
     root = Path(__file__).resolve().parent.parent
     try:
         head = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True
         ).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True)
+        dirty = subprocess.run(  # result files written by earlier runs do not count
+            ["git", "status", "--porcelain", "--", ".", ":!benchmarks/results"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+        )
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + ("+dirty" if dirty.stdout.strip() else "")

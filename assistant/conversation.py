@@ -23,7 +23,7 @@ The rule, in full:
 Why this rule: it is predictable (the user sees the question as it was asked, and can always
 override it by naming a topic), it never drops anything the user typed, and it cannot drift --
 the carried topic is the user's own words from an earlier question, never generated text.
-Stop and framing words come from :mod:`assistant.retrieval.lexical`, so "a word with no topic"
+Stop, framing and aspect words come from :mod:`assistant.retrieval.vocabulary`, so "a word with no topic"
 means the same thing here as it does to the retriever.
 """
 
@@ -32,30 +32,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.retrieval.lexical import QUESTION_WORDS, STOPWORDS
+from assistant.retrieval.lexical import WORD_AS_TYPED
+from assistant.retrieval.vocabulary import ASPECT_WORDS, QUESTION_WORDS, STOPWORDS
 
 MAX_FOLLOWUP_WORDS = 8
 """Longer questions without a topic are rare and usually complete on their own."""
 
-ASPECT_WORDS = frozenset(
-    """
-    recommend recommends recommended recommending recommendation recommendations
-    improve improves improved improving improvement improvements
-    grade grades graded grading rate rates rated rating ratings judged judge judgement assessed assessment
-    conclude concluded conclusion conclusions finding findings
-    strength strengths strong weakness weaknesses weak good bad better worse positive negative
-    problem problems issue issues concern concerns cause causes
-    example examples evidence detail details specifics specific
-    progress change changes changed next happen happened happening doing done going
-    else other more anything something again instead too also
-    why how what which who where when whether
-    area areas action actions need needs needed must
-    like think thought view views
-    """.split()
-)
-"""Words that ask for an aspect of a topic rather than naming a topic."""
-
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_WORD = WORD_AS_TYPED
 _END = re.compile(r"[\s?.!,;:]+$")
 
 

@@ -176,5 +176,7 @@ class Answer:
     query: str = ""
     expansions: tuple[str, ...] = ()
     corrections: dict[str, str] = field(default_factory=dict)
+    terms: tuple[str, ...] = ()
+    """The stemmed terms the reports were searched with (the question's and its expansions')."""
     timings: dict[str, float] = field(default_factory=dict)
     """Milliseconds spent in each stage, for benchmarks and the evaluation report."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from assistant.retrieval.bodies import unknown_bodies
+from assistant.retrieval.glossary import Glossary
+from assistant.retrieval.query import analyse
 from assistant.settings import Settings
 from assistant.store import open_index, update_index
 from tests.support.fakes import FakeEmbedder
 from tests.support.fixtures import Variant, write_all
 
-QUESTION = "How was Kent Police graded in 2016?"
+QUESTION = analyse("How was Kent Police graded in 2016?", Glossary(), {})
 
 
 def test_a_new_version_with_another_force_is_seen(settings: Settings, fake: FakeEmbedder) -> None:

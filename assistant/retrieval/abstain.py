@@ -27,31 +27,18 @@ from typing import TYPE_CHECKING
 
 from assistant.retrieval.bodies import covered_forces, unknown_bodies
 from assistant.retrieval.coverage import FAMILY_PREFIX, topic_gap
-from assistant.retrieval.lexical import words
 
 if TYPE_CHECKING:
     from assistant.records import Hit
     from assistant.retrieval.query import Query
     from assistant.store.load import LoadedIndex
 
-_WANTS_NUMBER = re.compile(
-    r"\b(how (many|much)|what (number|proportion|percentage|share)|number of|statistics?|stats|figures?|"
-    r"per ?cent|percentage|rate of|how often)\b",
-    re.I,
-)
 _DIGITS = r"(?:(?<![\d/])(?!(?:19|20)\d\d\b)\d[\d,.]*%?)"
 _NUMBER = (
     rf"(?:{_DIGITS}|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
     r"fifty|hundreds?|thousands?|millions?|half|third|quarter|dozen)\b)"
 )
 _ANY_DIGITS = re.compile(_DIGITS)
-_HOW_MANY = re.compile(
-    r"\bhow many ((?:[\w’'-]+ ){0,4}?)(?:do|does|did|are|were|is|was|has|have|had|will|can|could|would|"
-    r"should|in|of|on|at|for|per|across)\b",
-    re.I,
-)
-_HOW_MANY_NEXT = re.compile(r"\bhow many ([\w’'-]+)", re.I)
-"""When no verb marks the end of what is counted, the word after "how many" is it."""
 
 
 @dataclass(frozen=True)
@@ -78,13 +65,12 @@ class Features:
         return bool(self.missing_topics) and not self.present_topics
 
 
-def gives_figure(question: str, texts: Iterable[str]) -> bool:
-    """Whether some text gives the figure ``question`` asks for (rule 2)."""
-    m = _HOW_MANY.search(question) or _HOW_MANY_NEXT.search(question)
-    counted = words(m.group(1))[-1:] if m else []
+def gives_figure(counted: str | None, texts: Iterable[str]) -> bool:
+    """Whether some text gives the figure asked for (rule 2): for "how many X" (``counted`` is
+    X's last word) a number near X; otherwise any digits."""
     if not counted:
         return any(_ANY_DIGITS.search(t) for t in texts)
-    head = re.escape(counted[0].removesuffix("s")[:FAMILY_PREFIX])
+    head = re.escape(counted.removesuffix("s")[:FAMILY_PREFIX])
     near = re.compile(rf"{_NUMBER}(?:\W+\w+){{0,2}}?\W+{head}", re.I)
     return any(near.search(t) for t in texts)
 
@@ -95,9 +81,9 @@ def features(query: Query, hits: tuple[Hit, ...], index: LoadedIndex) -> Feature
         best_cosine=max((h.scores.get("dense", 0.0) for h in hits), default=0.0),
         gap=gap.score,
         missing=gap.missing,
-        unknown_bodies=unknown_bodies(query.question, index),
-        wants_number=bool(_WANTS_NUMBER.search(query.question)),
-        has_number=gives_figure(query.question, (h.passage.text for h in hits[:5])),
+        unknown_bodies=unknown_bodies(query, index),
+        wants_number=query.wants_figure,
+        has_number=gives_figure(query.counted, (h.passage.text for h in hits[:5])),
         missing_topics=gap.missing_topics,
         present_topics=gap.present_topics,
     )

@@ -6,16 +6,15 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.forces import forces_in
-from assistant.retrieval.intent import GRADE, question_intents
-from assistant.retrieval.lexical import tokenize
+from assistant.forces import forces_in, known_forces
+from assistant.retrieval.lexical import tokenize, words
 
 if TYPE_CHECKING:
+    from assistant.retrieval.query import Query
     from assistant.store.load import LoadedIndex
 
 FIRE = "fire and rescue service"
 _FIRE = re.compile(r"\b(fire and rescue|fire & rescue|fire brigade|fire service|fire authority)\b", re.I)
-_PERFORMANCE = re.compile(r"\b(perform\w*|rated|rating|grade[ds]?|judged?|assessed)\b", re.I)
 
 
 def bodies_in(text: str) -> list[str]:
@@ -24,6 +23,13 @@ def bodies_in(text: str) -> list[str]:
     if _FIRE.search(text):
         found.append(FIRE)
     return found
+
+
+def force_words(text: str) -> frozenset[str]:
+    """The words of ``text`` that are part of a force's name as written there ("met", "manchester")."""
+    return frozenset(
+        w for force in known_forces() for m in force.pattern.finditer(text) for w in words(m.group(0))
+    )
 
 
 def mentioned_in_corpus(phrase: str, index: LoadedIndex) -> bool:
@@ -70,18 +76,17 @@ def is_indexed(body: str, index: LoadedIndex) -> bool:
     return (body == FIRE and covered.fire) or body.lower() in covered.forces or body in covered.bodies
 
 
-def unknown_bodies(question: str, index: LoadedIndex) -> tuple[str, ...]:
+def unknown_bodies(query: Query, index: LoadedIndex) -> tuple[str, ...]:
     """Bodies ``question`` is about that no indexed report covers.
 
     Only when the question names no indexed body at all, and for each body either asks how
     it performed or was graded, or the reports never mention it: "Does the Met work with
     the NCA?" and "What do the reports say about the NCA?" stay answerable.
     """
-    named = bodies_in(question)
+    named = query.bodies
     if not named or any(is_indexed(b, index) for b in named):
         return ()
-    asks_performance = GRADE in question_intents(question) or bool(_PERFORMANCE.search(question))
-    return tuple(b for b in named if asks_performance or not mentioned_in_corpus(b, index))
+    return tuple(b for b in named if query.asks_performance or not mentioned_in_corpus(b, index))
 
 
 def covered_forces(index: LoadedIndex) -> str:

@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from assistant.forces import known_forces
 from assistant.retrieval.bodies import mentioned_in_corpus
-from assistant.retrieval.glossary import packaged_topics, topics_in
-from assistant.retrieval.intent import question_intents
-from assistant.retrieval.lexical import QUESTION_WORDS, STOPWORDS, stem, words
+from assistant.retrieval.cues import question_intents
+from assistant.retrieval.lexical import stem, words
+from assistant.retrieval.vocabulary import QUESTION_WORDS, STOPWORDS
 
 if TYPE_CHECKING:
     from assistant.retrieval.query import Query
@@ -81,10 +80,7 @@ def _known_words(query: Query, index: LoadedIndex) -> set[str]:
         if any(mentioned_in_corpus(phrase, index) for phrase in (term, *alternatives))
         for w in words(term)
     }
-    for force in known_forces():
-        for m in force.pattern.finditer(query.question):
-            covered.update(words(m.group(0)))
-    return covered
+    return covered | query.force_words
 
 
 def topic_gap(query: Query, index: LoadedIndex) -> Gap:
@@ -93,7 +89,7 @@ def topic_gap(query: Query, index: LoadedIndex) -> Gap:
     covered = _known_words(query, index)
     score = 0.0
     missing_topics, present_topics, missing_words = [], [], []
-    for topic in topics_in(query.question, packaged_topics()):
+    for topic in query.topics:
         topic_words = set(words(topic))
         if topic_words <= covered or mentioned_in_corpus(topic, index):
             present_topics.append(topic)
@@ -101,7 +97,7 @@ def topic_gap(query: Query, index: LoadedIndex) -> Gap:
             score += max(TOPIC_WEIGHT, sum(rarity(w) for w in topic_words))
             missing_topics.append(topic)
         covered |= topic_words
-    for raw in dict.fromkeys(words(query.question)):
+    for raw in dict.fromkeys(query.words):
         w = query.corrections.get(raw, raw).removesuffix("'s").split("'")[0]
         if w in STOPWORDS or w in QUESTION_WORDS or w.isdigit() or len(w) < 3:
             continue

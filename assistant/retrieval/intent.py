@@ -19,32 +19,20 @@ passages on the right topic, it never brings in an off-topic one by itself.
 from __future__ import annotations
 
 import re
-from typing import Final
 
 from assistant.records import Passage
+from assistant.retrieval.cues import question_intents
+from assistant.retrieval.vocabulary import GRADE, NEGATIVE, POSITIVE, RECOMMENDATION
 
-GRADE: Final = "grade"
-POSITIVE: Final = "positive"
-NEGATIVE: Final = "negative"
-RECOMMENDATION: Final = "recommendation"
-
-QUESTION_CUES: dict[str, re.Pattern[str]] = {
-    GRADE: re.compile(
-        r"\b(grade[ds]?|grading|rating|rated|judged?|judgement|verdict|score[ds]?|outstanding|inadequate"
-        r"|requires? improvement|how (good|effective) (is|was|were|are))\b"
-    ),
-    POSITIVE: re.compile(
-        r"\b(praise[ds]?|strengths?|positives?|positively|good practice|successe?s?|successful|commend\w*"
-        r"|promising|(working|going|doing|works|goes) well|well done)\b"
-    ),
-    NEGATIVE: re.compile(
-        r"\b(weak\w*|problems?|fail\w*|shortcomings?|concerns?|poor\w*|criticis\w*|wrong|gaps?|let down)\b"
-    ),
-    RECOMMENDATION: re.compile(
-        r"\b(recommend\w*|should|must|needs? to|have to|areas? for improvement|improvements?|want\w* done"
-        r"|required?)\b"
-    ),
-}
+__all__ = [
+    "GRADE",
+    "NEGATIVE",
+    "POSITIVE",
+    "RECOMMENDATION",
+    "passage_kinds",
+    "question_intents",
+    "structure_bonus",
+]
 
 _POSITIVE_LEAD = re.compile(r"\b(positive\w*|promising|strengths?|good|well|innovative|notabl\w*)\b")
 _NEGATIVE_LEAD = re.compile(r"\b(weakness\w*|let down|less positive\w*|concerns?|failures?|problems?)\b")
@@ -58,12 +46,6 @@ _GRADE_TEXT = re.compile(
 
 def _lower(text: str | None) -> str:
     return (text or "").lower().replace("’", "'")
-
-
-def question_intents(question: str) -> frozenset[str]:
-    """The intents whose cue words occur in ``question``."""
-    text = _lower(question)
-    return frozenset(name for name, cue in QUESTION_CUES.items() if cue.search(text))
 
 
 def passage_kinds(p: Passage) -> frozenset[str]:

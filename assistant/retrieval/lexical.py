@@ -16,22 +16,13 @@ from typing import Any
 
 import numpy as np
 
+from assistant.retrieval.vocabulary import QUESTION_WORDS, STOPWORDS
+
 WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had has
-    have having he her here hers herself him himself his how i if in into is it its itself just me more
-    most my myself no nor not now of off on once only or other our ours ourselves out over own same she
-    should so some such than that the their theirs them themselves then there these they this those
-    through to too under until up very was we were what when where which while who whom why will with
-    would you your yours yourself yourselves us ve ll re s t d m o y""".split()
-)
-QUESTION_WORDS = frozenset(
-    """tell say says said describe explain mention mentions mentioned report reports anything
-    please know find found get got make made give given show shows hmicfrs hmic inspectorate
-    inspectors inspector briefing highlight highlighted highlights comparing compare""".split()
-)
-"""Words that frame a question rather than name its topic; ignored in queries only."""
+WORD_AS_TYPED = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+"""The same word pattern, case kept: for showing or quoting words as the user or report wrote them."""
+
+__all__ = ["QUESTION_WORDS", "STOPWORDS", "WORD_AS_TYPED", "LexicalIndex", "stem", "tokenize", "words"]
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,7 @@ from assistant.retrieval.abstain import AbstainPolicy
 from assistant.retrieval.diversity import diversify, prefer_cited_copies
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.glossary import Glossary, packaged_glossary
-from assistant.retrieval.intent import question_intents, structure_bonus
+from assistant.retrieval.intent import structure_bonus
 from assistant.retrieval.query import Query, analyse
 from assistant.retrieval.rerank import RERANK_DEPTH, Reranker
 from assistant.store.load import LoadedIndex
@@ -149,6 +149,7 @@ class Retriever:
             query=query.dense_text,
             expansions=query.expansion.added,
             corrections=dict(query.corrections),
+            terms=tuple(query.terms),
             timings=timings,
         )
         answer = with_support(answer, query.terms)
@@ -196,7 +197,7 @@ class Retriever:
         on-topic fitting passage gains most and an off-topic one little (see intent.py).
         """
         cfg = self.config
-        intents = question_intents(query.question)
+        intents = query.intents
         if not intents or cfg.structure_weight == 0 or cfg.method in ("dense", "lexical"):
             return np.zeros(len(c.ids))
         served = np.zeros(len(c.ids))

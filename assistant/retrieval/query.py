@@ -1,7 +1,10 @@
-"""From a raw question to what each retriever searches with (pure, given the corpus vocabulary).
+"""A question analysed once, into the one :class:`Query` record every later stage reads (pure).
 
 Steps: clean the text (control characters out, length capped with a notice); recognise
-glossary terms and add their alternatives; repair typos against the corpus vocabulary.
+glossary terms and add their alternatives; repair typos against the corpus vocabulary;
+read what the question asks for (:mod:`assistant.retrieval.cues`: intents, forces, years,
+comparison, "which forces", figures) and the topics it names. No stage after this one
+re-tokenises or re-reads the question.
 The dense query is the question with typos repaired and alternatives appended; the lexical
 query is a bag of stemmed terms where the question's own terms weigh 1 and each glossary
 alternative weighs :data:`EXPANSION_WEIGHT` in all, shared among its terms: an alternative is
@@ -17,9 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant.errors import QuestionError
-from assistant.retrieval.glossary import Expansion, Glossary, normalise_phrase
-from assistant.retrieval.lexical import QUESTION_WORDS, STOPWORDS, tokenize, words
+from assistant.retrieval import cues
+from assistant.retrieval.bodies import bodies_in, force_words
+from assistant.retrieval.glossary import Expansion, Glossary, normalise_phrase, packaged_topics, topics_in
+from assistant.retrieval.lexical import tokenize, words
 from assistant.retrieval.spelling import correct
+from assistant.retrieval.vocabulary import QUESTION_WORDS, STOPWORDS
 
 MAX_QUESTION_CHARS = 1000
 """Far beyond any real question; the model reads at most 256 word pieces anyway."""
@@ -47,14 +53,40 @@ def clean_question(raw: object) -> tuple[str, str | None]:
 
 @dataclass(frozen=True)
 class Query:
-    """A question analysed for retrieval."""
+    """A question analysed for retrieval: everything any stage needs to know about it."""
 
     question: str
+    """The question as cleaned (what the user typed, safe to process)."""
     dense_text: str
+    """What the dense retriever embeds: the repaired question plus glossary alternatives."""
     terms: Mapping[str, float]
+    """Stemmed lexical terms and their weights (question terms 1, alternatives shared)."""
     expansion: Expansion
     corrections: Mapping[str, str]
     notice: str | None = None
+    repaired: str = ""
+    """The question with misspelt words replaced by corpus words."""
+    words: tuple[str, ...] = ()
+    """Lower-cased word tokens of the question as typed, in order (the one tokenisation);
+    ``corrections`` maps the misspelt ones to their repairs."""
+    intents: frozenset[str] = frozenset()
+    """Kinds of answer asked for: grade, positive, negative, recommendation."""
+    bodies: tuple[str, ...] = ()
+    """Forces (canonical names from forces.toml) and services the question names."""
+    force_words: frozenset[str] = frozenset()
+    """The question's words that are part of a force's name ("met", "greater", "manchester")."""
+    years: tuple[int, ...] = ()
+    since: int | None = None
+    """The year a change is measured from ("since 2016"), if any."""
+    compare: bool = False
+    which: bool = False
+    """Whether it asks which forces or reports hold something."""
+    asks_performance: bool = False
+    wants_figure: bool = False
+    counted: str | None = None
+    """For "how many X", what is counted (its last word)."""
+    topics: tuple[str, ...] = ()
+    """Policing topics named (``[topics]`` of the glossary and glossary terms), longest first."""
 
 
 def _expand(glossary: Glossary, question: str) -> Expansion:
@@ -101,4 +133,24 @@ def analyse(
             terms[t] = max(terms.get(t, 0.0), EXPANSION_WEIGHT / len(alt_terms))
     for t in tokenize(repaired, query=True):
         terms[t] = 1.0
-    return Query(question, dense, terms, expansion, corrections, notice)
+    return Query(
+        question,
+        dense,
+        terms,
+        expansion,
+        corrections,
+        notice,
+        repaired=repaired,
+        words=tuple(words(question)),
+        intents=cues.question_intents(question),
+        bodies=tuple(bodies_in(question)),
+        force_words=force_words(question),
+        years=cues.years_named(question),
+        since=cues.since_year(question),
+        compare=cues.asks_comparison(question),
+        which=cues.asks_which_reports(question),
+        asks_performance=cues.asks_performance(question),
+        wants_figure=cues.wants_figure(question),
+        counted=cues.counted(question),
+        topics=tuple(topics_in(question, packaged_topics())),
+    )

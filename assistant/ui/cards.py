@@ -15,9 +15,9 @@ from collections.abc import Collection, Iterable, Mapping
 from assistant.answer import ABSTAIN_MESSAGE
 from assistant.briefing import full_citation
 from assistant.records import Answer, Hit, ReportMeta
+from assistant.retrieval.lexical import WORD_AS_TYPED as _WORD
 from assistant.retrieval.lexical import tokenize
 
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _GRADE_CLASS = re.compile(r"[^a-z]+")
 
 
@@ -30,6 +30,8 @@ def esc(text: object) -> str:
 
 def query_terms(answer: Answer) -> frozenset[str]:
     """Stemmed terms the reports were searched with: the question as repaired, plus glossary expansions."""
+    if answer.terms:
+        return frozenset(answer.terms)
     text = " ".join([answer.query or answer.question, *answer.expansions, *answer.corrections.values()])
     return frozenset(tokenize(text, query=True))
 

@@ -6,12 +6,12 @@ sentence cut out of it at its own boundaries.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from assistant.passages import sentence_spans
-from assistant.records import Answer, Hit, Passage
+from assistant.records import Answer, Hit, Passage, ReportMeta, Scope
 from assistant.retrieval.lexical import tokenize
 
 ABSTAIN_MESSAGE = "The indexed reports do not appear to address this question."
@@ -39,9 +39,58 @@ def with_support(answer: Answer, terms: Iterable[str]) -> Answer:
     return replace(answer, hits=hits)
 
 
-def passage_dict(hit: Hit) -> dict[str, Any]:
+def scope_label(scope: Scope | None, reports: Mapping[str, ReportMeta]) -> str:
+    """One line saying where an answer was searched: "Searched: Kent Police, 2017".
+
+    Names the forces and years when the question (or filters) narrowed the search, the number
+    of reports otherwise; a widened search says so.
+    """
+    if scope is None:
+        return ""
+    metas = [reports[r] for r in scope.reports if r in reports]
+    if scope.widened:
+        return f"Searched: every report ({len(scope.reports)}), as asked"
+    if scope.source == "all" or not metas:
+        return f"Searched: all {len(scope.reports)} reports" if len(scope.reports) != 1 else _one(metas)
+    forces = list(dict.fromkeys([*scope.forces, *(m.force or m.title for m in metas)]))
+    years = sorted({m.year for m in metas if m.year is not None})
+    where = ", ".join(forces[:4]) + (f" and {len(forces) - 4} more" if len(forces) > 4 else "")
+    when = ", ".join(map(str, years))
+    prefix = "Filters" if scope.source == "filters" else "Searched"
+    return f"{prefix}: {where}" + (f", {when}" if when else "")
+
+
+def _one(metas: list[ReportMeta]) -> str:
+    if not metas:
+        return "Searched: no report"
+    m = metas[0]
+    return f"Searched: {m.force or m.title}" + (f", {m.year}" if m.year is not None else "")
+
+
+def _report_fields(report_id: str, reports: Mapping[str, ReportMeta]) -> dict[str, Any]:
+    meta = reports.get(report_id)
+    return {"force": meta.force if meta else None, "year": meta.year if meta else None}
+
+
+def copy_dict(p: Passage, reports: Mapping[str, ReportMeta]) -> dict[str, Any]:
+    """Another report's copy of a passage's wording, as listed under ``also_in``."""
+    return {
+        "id": p.id,
+        "report": p.report_title,
+        "report_id": p.report_id,
+        **_report_fields(p.report_id, reports),
+        "citation": str(p.citation),
+        "page": p.page,
+        "page_label": p.page_label,
+        "grade": p.grade,
+        "span": [p.start, p.end],
+    }
+
+
+def passage_dict(hit: Hit, reports: Mapping[str, ReportMeta] | None = None) -> dict[str, Any]:
     """One passage as ``ask --json`` prints it."""
     p: Passage = hit.passage
+    reports = reports or {}
     return {
         "rank": hit.rank,
         "id": p.id,
@@ -61,6 +110,30 @@ def passage_dict(hit: Hit) -> dict[str, Any]:
         "span": [p.start, p.end],
         "support": list(hit.support) if hit.support else None,
         "scores": {k: round(v, 6) for k, v in hit.scores.items()},
+        **_report_fields(p.report_id, reports),
+        "also_in": [copy_dict(c, reports) for c in hit.also_in],
+    }
+
+
+def scope_dict(answer: Answer) -> dict[str, Any] | None:
+    """Where the answer was searched, for ``ask --json``."""
+    scope = answer.scope
+    if scope is None:
+        return None
+    metas = answer.reports
+    return {
+        "label": scope_label(scope, metas),
+        "source": scope.source,
+        "forces": list(scope.forces),
+        "years": list(scope.years),
+        "reports": [
+            {"id": r, "title": metas[r].title if r in metas else r, **_report_fields(r, metas)}
+            for r in scope.reports
+        ],
+        "narrowed": scope.narrowed,
+        "widened": scope.widened,
+        "reason": scope.reason,
+        "notes": list(scope.notes),
     }
 
 
@@ -69,18 +142,33 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
     return {
         "question": answer.question,
         "abstained": answer.abstained,
-        "passages": [passage_dict(h) for h in answer.hits],
+        "passages": [passage_dict(h, answer.reports) for h in answer.hits],
         "notice": answer.notice,
         "expansions": list(answer.expansions),
         "corrections": dict(answer.corrections),
+        "scope": scope_dict(answer),
+        "mode": answer.mode,
+        "comparison": [
+            {
+                "section": r.section,
+                "reports": list(r.reports),
+                "grades": list(r.grades),
+                "ranks": [list(x) for x in r.ranks],
+            }
+            for r in answer.comparison
+        ],
     }
 
 
 def render_text(answer: Answer) -> str:
     """A terminal view: numbered quotes with score and citation."""
     lines = []
+    scope = answer.scope
+    if scope is not None and (len(answer.reports) > 1 or scope.narrowed or scope.notes):
+        lines.append(scope_label(scope, answer.reports) + "".join(f"\n{n}" for n in scope.notes) + "\n")
     if answer.abstained:
-        lines.append(f"{ABSTAIN_MESSAGE} Nearest passages:\n")
+        why = f" {answer.notice}" if answer.notice else ""
+        lines.append(f"{ABSTAIN_MESSAGE}{why} Nearest passages:\n")
     elif answer.notice:
         lines.append(answer.notice + "\n")
     if not answer.hits:
@@ -88,5 +176,6 @@ def render_text(answer: Answer) -> str:
     for hit in answer.hits:
         p = hit.passage
         lead = f"[{p.lead_in}] " if p.lead_in else ""
-        lines.append(f"{hit.rank}. ({hit.score:.3f}) {lead}“{p.text}”\n   — {p.citation}\n")
+        copies = "".join(f"\n   — also in {copy.citation}" for copy in hit.also_in)
+        lines.append(f"{hit.rank}. ({hit.score:.3f}) {lead}“{p.text}”\n   — {p.citation}{copies}\n")
     return "\n".join(lines).rstrip() + "\n"

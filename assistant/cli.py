@@ -84,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_setting(p, "backend")
     _add_setting(p, "reranker", metavar="NAME")
     _filters(p)
+    p.add_argument(
+        "--all-reports",
+        action="store_true",
+        help="search every report, not only the forces and years the question names",
+    )
 
     p = sub.add_parser("eval", help="measure retrieval on labelled questions")
     _common(p)
@@ -158,7 +163,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     assistant = _open(args)
     filters = _filters_from(args)
     if args.batch is None:
-        answer = assistant.ask(args.question, k=args.k, filters=filters)
+        answer = assistant.ask(args.question, k=args.k, filters=filters, widen=args.all_reports)
         print(
             json.dumps(answer_dict(answer), ensure_ascii=False) if args.json else render_text(answer),
             end="\n" if args.json else "",
@@ -168,7 +173,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     for item in read_batch(args.batch):
         try:
-            out = answer_dict(assistant.ask(item["question"], k=args.k, filters=filters))
+            out = answer_dict(
+                assistant.ask(item["question"], k=args.k, filters=filters, widen=args.all_reports)
+            )
         except QuestionError as exc:
             out = {"question": item["question"], "abstained": True, "passages": [], "error": str(exc)}
         out = {"id": item["id"], **out}

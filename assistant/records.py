@@ -163,6 +163,39 @@ class Hit:
     scores: dict[str, float] = field(default_factory=dict)
     support: tuple[int, int] | None = None
     """Character range in ``passage.text`` of the sentence that best answers the question."""
+    also_in: tuple[Passage, ...] = ()
+    """The same wording in other reports (another force's or year's report, another copy)."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which reports a question was searched in, and why (see :mod:`assistant.retrieval.scope`)."""
+
+    reports: tuple[str, ...]
+    """Ids of the reports searched."""
+    source: str = "all"
+    """What decided it: ``question`` (forces/years it names), ``filters``, or ``all``."""
+    forces: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    narrowed: bool = False
+    """Whether fewer than all reports were searched because of what the question names."""
+    widened: bool = False
+    reason: str | None = None
+    """Why the search was widened to every report."""
+    notes: tuple[str, ...] = ()
+    """Plain statements for the reader ("No report on Kent Police for 2016 is indexed; ...")."""
+    decline: str | None = None
+    """Set when the reports in scope cannot answer (the year's judgement is not held)."""
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One section of a comparison: each report's grade there and the ranks of its hits."""
+
+    section: str
+    reports: tuple[str, ...]
+    grades: tuple[str | None, ...]
+    ranks: tuple[tuple[int, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -178,5 +211,12 @@ class Answer:
     corrections: dict[str, str] = field(default_factory=dict)
     terms: tuple[str, ...] = ()
     """The stemmed terms the reports were searched with (the question's and its expansions')."""
+    scope: Scope | None = None
+    mode: str = "passages"
+    """How the hits are laid out: ``passages`` (best first), ``which`` (the best passage of each
+    report that addresses the question) or ``compare`` (reports side by side, by section)."""
+    comparison: tuple[ComparisonRow, ...] = ()
+    reports: dict[str, ReportMeta] = field(default_factory=dict)
+    """Metadata of the reports searched and cited, by id (names, forces and years for display)."""
     timings: dict[str, float] = field(default_factory=dict)
     """Milliseconds spent in each stage, for benchmarks and the evaluation report."""

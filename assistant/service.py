@@ -48,12 +48,18 @@ class Assistant:
         reranker = CrossEncoderReranker(settings.reranker) if settings.reranker else None
         return cls(settings, live, Retriever(live.get, embedder, config, reranker))
 
-    def ask(self, question: object, k: int | None = None, filters: Filters | None = None) -> Answer:
-        """The best passages for ``question``, each with its best-supporting sentence marked."""
+    def ask(
+        self, question: object, k: int | None = None, filters: Filters | None = None, *, widen: bool = False
+    ) -> Answer:
+        """The best passages for ``question``, each with its best-supporting sentence marked.
+
+        The search keeps to the forces and years the question names (or the filters' reports);
+        ``widen`` searches every report instead.
+        """
         k = self.settings.k if k is None else k
         if not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise QuestionError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
-        return self.retriever.ask(question, k=k, filters=filters)
+        return self.retriever.ask(question, k=k, filters=filters, widen=widen)
 
     def reports(self) -> list[ReportMeta]:
         """Metadata of every indexed report, by title."""

@@ -63,22 +63,33 @@ def exact_scores(vectors: np.ndarray, rows: np.ndarray, query: np.ndarray) -> np
     return sims
 
 
+def unit_rows(index: LoadedIndex, passages: np.ndarray) -> np.ndarray:
+    """The unit-vector rows owned by each passage row in ``passages`` (in that order)."""
+    starts = np.asarray(index.offsets[passages], dtype=np.int64)
+    counts = np.asarray(index.offsets[passages + 1], dtype=np.int64) - starts
+    if len(counts) == 0:
+        return np.zeros(0, np.int64)
+    shift = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    return shift + np.arange(int(counts.sum()), dtype=np.int64)
+
+
 def search(
-    index: LoadedIndex, query: np.ndarray, k: int, mask: np.ndarray | None = None
+    index: LoadedIndex, query: np.ndarray, k: int, passages: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``(ids, cosines)`` of the ``k`` passages nearest ``query`` among those ``mask`` allows."""
+    """``(ids, cosines)`` of the ``k`` passages nearest ``query`` among passage rows ``passages``
+    (every passage when None)."""
     units = len(index.owners)
     q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
     if units == 0 or k <= 0:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    if mask is None:
+    if passages is None:
         unit_ids, sims = _faiss_units(index, q, min(units, k * OVERFETCH), None)
     else:
-        rows = np.flatnonzero(mask[index.owners])
+        rows = unit_rows(index, np.asarray(passages, dtype=np.int64))
         if len(rows) == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         if len(rows) <= EXACT_SUBSET_MAX:
-            all_sims = np.asarray(index.embeddings[rows], dtype=np.float32) @ q[0]
+            all_sims = exact_scores(index.embeddings, rows, q[0])
             best = top_k(all_sims, k * OVERFETCH)
             unit_ids, sims = rows[best], all_sims[best]
         else:

@@ -54,15 +54,12 @@ class Filters:
             out.add(meta.id)
         return out
 
-    def mask(self, columns: Columns, reports: dict[str, ReportMeta]) -> np.ndarray | None:
-        """A boolean array over passages, or None when nothing is filtered."""
-        if not self:
+    def passage_mask(self, columns: Columns) -> np.ndarray | None:
+        """A boolean array over passages for the section and grade fields, or None when neither
+        is set (report, force and year choose whole reports: :meth:`allowed_reports`)."""
+        if not (self.section or self.grade):
             return None
         mask = np.ones(len(columns.report), dtype=bool)
-        if self.report or self.force or self.year:
-            allowed = self.allowed_reports(reports.values())
-            codes = [i for i, rid in enumerate(columns.report_ids) if rid in allowed]
-            mask &= np.isin(np.asarray(columns.report), codes)
         if self.section:
             sections = [_norm(s) for s in self.section]
             codes = [i for i, path in enumerate(columns.sections) if any(s in _norm(path) for s in sections)]

@@ -1,65 +1,48 @@
 """The retrieval pipeline: question -> ranked, diverse, cited hits, or an abstention.
 
-    analyse (glossary, typos) -> dense pool + lexical pool -> fuse -> [rerank] -> diversify -> abstain
+    analyse -> scope -> dense + lexical within scope -> fuse -> [rerank] -> lay out -> abstain
 
 Everything a stage needs comes from the loaded index (vectors, BM25, vocabulary,
-definitions); the scoring steps themselves are the pure functions of the sibling modules.
+definitions) and the one analysed :class:`~assistant.retrieval.query.Query`; the scoring and
+layout steps are the pure functions of the sibling modules (rank, layout, diversity, scope).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.answer import with_support
 from assistant.embedding import Embedder
-from assistant.errors import SettingsError
-from assistant.records import Answer, Hit, Passage
-from assistant.retrieval import dense, fusion
-from assistant.retrieval.abstain import AbstainPolicy
+from assistant.records import Answer, ComparisonRow, Hit, Passage, ReportMeta, Scope
+from assistant.retrieval import dense, layout
+from assistant.retrieval.config import VARIANTS, RetrievalConfig, variant
 from assistant.retrieval.diversity import diversify, prefer_cited_copies
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.glossary import Glossary, packaged_glossary
-from assistant.retrieval.intent import structure_bonus
 from assistant.retrieval.query import Query, analyse
+from assistant.retrieval.rank import Ranking, allowed_rows, rank
 from assistant.retrieval.rerank import RERANK_DEPTH, Reranker
+from assistant.retrieval.scope import resolve_scope
 from assistant.store.load import LoadedIndex
+
+__all__ = ["VARIANTS", "RetrievalConfig", "Retriever", "variant"]
 
 HEAD_PER_HIT = 10
 """Candidates examined per wanted hit after fusion (copies, restatements)."""
-STRUCTURE_DEPTH = 60
-"""Fused candidates that may join the structure list: enough for any top 10, and passages
-lower than this are off topic whatever their place in the report."""
+MAX_CARDS = 50
+"""A "which forces" answer shows every report that addresses the question, up to this many."""
 
 
 @dataclass(frozen=True)
-class RetrievalConfig:
-    """Tunables of the pipeline; the defaults are the ones chosen on the dev set (docs/EVALUATION.md)."""
-
-    method: str = "hybrid"
-    """hybrid (dense + lexical), dense or lexical."""
-    fusion: str = "rrf"
-    """rrf (reciprocal rank fusion) or linear (min-max normalised scores)."""
-    glossary: bool = True
-    pool: int = 100
-    rrf_k: float = 60.0
-    weights: dict[str, float] = field(default_factory=lambda: {"dense": 1.0, "lexical": 1.0})
-    duplicate_cosine: float = 0.92
-    structure_weight: float = 0.5
-    """Weight of the structure list (passages that fit the question's intent) in the fusion."""
-    abstain: AbstainPolicy = field(default_factory=AbstainPolicy)
-
-
-@dataclass
-class _Candidates:
-    ids: np.ndarray
-    cosine: np.ndarray
-    bm25: np.ndarray
-    dense_rank: dict[int, int]
-    lexical_rank: dict[int, int]
+class _Laid:
+    chosen: list[int]
+    also: dict[int, tuple[int, ...]]
+    mode: str = "passages"
+    rows: tuple[tuple[str, dict[str, int]], ...] = ()
 
 
 class Retriever:
@@ -78,8 +61,7 @@ class Retriever:
         self.reranker = reranker
 
     def analyse(self, question: object, index: LoadedIndex | None = None) -> Query:
-        """The question cleaned, expanded with the glossary (and the corpus's own definitions)
-        and with typos repaired against the corpus vocabulary."""
+        """The question analysed once (see :mod:`assistant.retrieval.query`)."""
         index = index or self._source()
         glossary = (
             index.derived("glossary", lambda: packaged_glossary().with_pairs(index.definitions))
@@ -89,8 +71,11 @@ class Retriever:
         choices = index.derived("vocabulary list", lambda: list(index.vocabulary))
         return analyse(question, glossary, index.vocabulary, choices)
 
-    def ask(self, question: object, k: int = 5, filters: Filters | None = None) -> Answer:
-        """The top ``k`` hits for ``question`` (see module docstring)."""
+    def ask(
+        self, question: object, k: int = 5, filters: Filters | None = None, *, widen: bool = False
+    ) -> Answer:
+        """The top ``k`` hits for ``question`` within the reports it names (every report with
+        ``widen``; the filters' reports when they name any); see the module docstring."""
         timings: dict[str, float] = {}
         clock = time.perf_counter()
 
@@ -102,143 +87,142 @@ class Retriever:
 
         index = self._source()
         query = self.analyse(question, index)
-        mask = filters.mask(index.table.columns, index.reports) if filters else None
+        scope = resolve_scope(query, index.reports, filters, widen)
+        mask = filters.passage_mask(index.table.columns) if filters else None
+        rows = allowed_rows(index, scope.reports, mask)
         lap("analyse")
         qvec = self.embedder.embed([query.dense_text])[0]
         lap("encode")
-        cands = self._candidates(index, query, qvec, mask, lap)
-        scores = self._fuse(cands)
-        scores = scores + self._structure(index, query, cands, scores)
-        order = np.argsort(-scores, kind="stable")
+        ranking = rank(index, query, qvec, rows, self.config, lap)
+        order = ranking.order
         lap("fusion")
-
-        def passage(i: int) -> Passage:
-            return index.table.get(int(cands.ids[i]))
-
         if self.reranker is not None and len(order):
-            order = self.reranker.rerank(query.question, [passage(i) for i in order[:RERANK_DEPTH]], order)
+            passages = [index.table.get(int(ranking.ids[i])) for i in order[:RERANK_DEPTH]]
+            order = self.reranker.rerank(query.question, passages, order)
             lap("rerank")
-        # Only the head can reach the top k, even with restatements demoted: decode no more.
-        head = max(HEAD_PER_HIT * k, RERANK_DEPTH)
-        copies = prefer_cited_copies(
-            order[:head], lambda i: passage(i).text, lambda i: passage(i).page is not None
-        )
-        order = np.concatenate([copies, order[head:]])
-        order = diversify(
-            order, lambda i: dense.text_vector(index, int(cands.ids[i])), self.config.duplicate_cosine, k
-        )
+        laid = self._lay_out(index, query, scope, ranking, order, k)
         lap("diversify")
-        chosen = order[:k]
         hits = tuple(
             Hit(
-                passage=passage(i),
-                score=float(scores[i]),
-                rank=rank,
-                scores={"dense": float(cands.cosine[i]), "lexical": float(cands.bm25[i])},
+                passage=self._passage(index, ranking, i),
+                score=float(ranking.fused[i]),
+                rank=rank_,
+                scores={"dense": float(ranking.cosine[i]), "lexical": float(ranking.bm25[i])},
+                also_in=tuple(self._passage(index, ranking, j) for j in laid.also.get(i, ())),
             )
-            for rank, i in enumerate(chosen, start=1)
+            for rank_, i in enumerate(laid.chosen, start=1)
         )
         verdict = self.config.abstain.decide(query, hits, index)
+        abstained, reason = verdict.abstain, verdict.reason
+        if scope.decline and hits:
+            abstained, reason = True, scope.decline
         lap("abstain")
         answer = Answer(
             question=query.question,
             hits=hits,
-            abstained=verdict.abstain,
-            notice=" ".join(n for n in (query.notice, verdict.reason if verdict.abstain else None) if n)
-            or None,
+            abstained=abstained,
+            notice=" ".join(n for n in (query.notice, reason if abstained else None) if n) or None,
             query=query.dense_text,
             expansions=query.expansion.added,
             corrections=dict(query.corrections),
             terms=tuple(query.terms),
+            scope=scope,
+            mode=laid.mode,
+            comparison=_comparison(laid, hits),
+            reports=_cited_reports(index, scope, hits),
             timings=timings,
         )
         answer = with_support(answer, query.terms)
         lap("format")  # the dict is shared with the answer, so this lands in answer.timings
         return answer
 
-    def _candidates(
-        self,
-        index: LoadedIndex,
-        query: Query,
-        qvec: np.ndarray,
-        mask: np.ndarray | None,
-        lap: Callable[[str], None],
-    ) -> _Candidates:
-        method, pool = self.config.method, self.config.pool
-        dense_ids = np.zeros(0, np.int64)
-        if method != "lexical":
-            dense_ids, _ = dense.search(index, qvec, pool, mask)
-        lap("dense")
-        bm25_all = index.lexical.scores(dict(query.terms))
-        if mask is not None:
-            bm25_all = np.where(mask, bm25_all, 0.0)
-        lexical_ids = np.zeros(0, np.int64)
-        if method != "dense":
-            lexical_ids = dense.top_k(bm25_all, pool)
-            lexical_ids = lexical_ids[bm25_all[lexical_ids] > 0]
-        lap("lexical")
-        ids = np.unique(np.concatenate([dense_ids, lexical_ids])).astype(np.int64)
-        cos = dense.cosines(index, qvec, ids)
-        bm = bm25_all[ids].astype(np.float32)
-        in_dense = np.isin(ids, dense_ids)
-        in_lex = np.isin(ids, lexical_ids)
-        return _Candidates(
-            ids,
-            cos,
-            bm,
-            fusion.ranks_from_scores(ids[in_dense], cos[in_dense]),
-            fusion.ranks_from_scores(ids[in_lex], bm[in_lex]),
+    @staticmethod
+    def _passage(index: LoadedIndex, ranking: Ranking, i: int) -> Passage:
+        return index.table.get(int(ranking.ids[i]))
+
+    def _lay_out(
+        self, index: LoadedIndex, query: Query, scope: Scope, ranking: Ranking, order: np.ndarray, k: int
+    ) -> _Laid:
+        """Which candidates become cards, in what order (see :mod:`assistant.retrieval.layout`)."""
+
+        def passage(i: int) -> Passage:
+            return self._passage(index, ranking, i)
+
+        def report(i: int) -> str:
+            return passage(i).report_id
+
+        def year(i: int) -> int | None:
+            meta = index.reports.get(report(i))
+            return meta.year if meta else None
+
+        # Only the head can reach the top k, even with restatements demoted: decode no more.
+        head = max(HEAD_PER_HIT * k, RERANK_DEPTH)
+        top = prefer_cited_copies(
+            order[:head], lambda i: passage(i).text, lambda i: passage(i).page is not None
         )
-
-    def _structure(self, index: LoadedIndex, query: Query, c: _Candidates, fused: np.ndarray) -> np.ndarray:
-        """A third fused list: passages whose place in the report fits what the question asks.
-
-        Fitting passages are ranked among themselves by their fused score, so the most
-        on-topic fitting passage gains most and an off-topic one little (see intent.py).
-        """
-        cfg = self.config
-        intents = query.intents
-        if not intents or cfg.structure_weight == 0 or cfg.method in ("dense", "lexical"):
-            return np.zeros(len(c.ids))
-        served = np.zeros(len(c.ids))
-        for position in np.argsort(-fused, kind="stable")[:STRUCTURE_DEPTH]:
-            served[position] = structure_bonus(intents, index.table.get(int(c.ids[position])))
-        fitting = np.flatnonzero(served > 0)
-        ranking = fusion.ranks_from_scores(fitting, fused[fitting] * (1 + served[fitting]))
-        if cfg.fusion == "rrf":
-            extra = fusion.rrf({"structure": ranking}, {"structure": cfg.structure_weight}, cfg.rrf_k)
-        else:
-            extra = {i: cfg.structure_weight / r for i, r in ranking.items()}
-        bonus = np.zeros(len(c.ids))
-        for i, value in extra.items():
-            bonus[i] = value
-        return bonus
-
-    def _fuse(self, c: _Candidates) -> np.ndarray:
-        cfg = self.config
-        if cfg.method == "dense":
-            return c.cosine.astype(np.float64)
-        if cfg.method == "lexical":
-            return c.bm25.astype(np.float64)
-        if cfg.fusion == "linear":
-            return fusion.linear({"dense": c.cosine, "lexical": c.bm25}, cfg.weights)
-        fused = fusion.rrf({"dense": c.dense_rank, "lexical": c.lexical_rank}, cfg.weights, cfg.rrf_k)
-        return np.array([fused.get(int(i), 0.0) for i in c.ids])
+        searched = {report(int(i)) for i in top}
+        if query.compare and len(scope.reports) > 1 and len(searched) > 1:
+            reports = sorted(searched, key=lambda r: (_force_order(scope, index, r), -(_year(index, r) or 0)))
+            rows = max(1, -(-k // len(reports)))  # about k passages in all, whole rows
+            cells = layout.align_by_section(
+                [int(i) for i in top], reports, report, lambda i: passage(i).section_path[0], rows
+            )
+            chosen = [cell[r] for _, cell in cells for r in reports if r in cell]
+            return _Laid(chosen, {}, "compare", tuple(cells))
+        if query.which and len(searched) > 1:
+            bests = layout.best_per_report([int(i) for i in top], report)
+            keep = layout.addressing(
+                bests, lambda i: float(ranking.cosine[i]), lambda i: float(ranking.bm25[i])
+            )
+            return _Laid(keep[: max(k, min(len(keep), MAX_CARDS))], {}, "which")
+        # One report searched: its repeated sentences are restatements for diversify, not copies.
+        key = (lambda i: layout.wording_key(passage(i).text)) if len(searched) > 1 else str
+        groups = layout.group_copies([int(i) for i in top], key, lambda i: (year(i) or 0, report(i)))
+        also = {first: others for first, others in groups if others}
+        candidates = np.array([first for first, _ in groups] + [int(i) for i in order[head:]], dtype=np.int64)
+        ordered = diversify(
+            candidates,
+            lambda i: dense.text_vector(index, int(ranking.ids[i])),
+            self.config.duplicate_cosine,
+            k,
+        )
+        ranked = [int(i) for i in ordered]
+        years = {year(i) for i in ranked[: HEAD_PER_HIT * k]}
+        if scope.forces and not scope.years and len(years) > 1:
+            return _Laid(layout.latest_first(layout.with_each_year(ranked, year, k), year), also)
+        return _Laid(ranked[:k], also)
 
 
-VARIANTS: dict[str, RetrievalConfig] = {
-    "hybrid": RetrievalConfig(),
-    "dense": RetrievalConfig(method="dense"),
-    "lexical": RetrievalConfig(method="lexical"),
-    "hybrid-noglossary": RetrievalConfig(glossary=False),
-    "hybrid-linear": RetrievalConfig(fusion="linear"),
-    "hybrid-nostructure": RetrievalConfig(structure_weight=0.0),
-}
-"""Named pipelines for ``--retriever``: the default and the ablations in docs/EVALUATION.md."""
+def _year(index: LoadedIndex, report_id: str) -> int | None:
+    meta = index.reports.get(report_id)
+    return meta.year if meta else None
 
 
-def variant(name: str) -> RetrievalConfig:
-    """The named pipeline; an unknown name is a :class:`SettingsError` listing the known ones."""
-    if name not in VARIANTS:
-        raise SettingsError(f"retriever {name!r} is unknown; choose one of {', '.join(VARIANTS)}")
-    return VARIANTS[name]
+def _force_order(scope: Scope, index: LoadedIndex, report_id: str) -> int:
+    """Position of the report's force among the forces the question named (others last)."""
+    meta = index.reports.get(report_id)
+    for n, force in enumerate(scope.forces):
+        if meta and meta.force and force.lower() in meta.force.lower():
+            return n
+    return len(scope.forces)
+
+
+def _cited_reports(index: LoadedIndex, scope: Scope, hits: tuple[Hit, ...]) -> dict[str, ReportMeta]:
+    """Metadata of the reports searched and of every report a hit cites."""
+    ids = [*scope.reports, *(p.report_id for h in hits for p in (h.passage, *h.also_in))]
+    return {rid: index.reports[rid] for rid in dict.fromkeys(ids) if rid in index.reports}
+
+
+def _comparison(laid: _Laid, hits: tuple[Hit, ...]) -> tuple[ComparisonRow, ...]:
+    """The comparison rows with hit ranks instead of candidate positions."""
+    if laid.mode != "compare":
+        return ()
+    rank_of = {i: n for n, i in enumerate(laid.chosen, start=1)}
+    by_rank = {h.rank: h for h in hits}
+    reports = tuple(dict.fromkeys(h.passage.report_id for h in hits))
+    rows = []
+    for section, cells in laid.rows:
+        ranks = tuple(tuple([rank_of[cells[r]]] if r in cells else []) for r in reports)
+        grades = tuple(by_rank[rs[0]].passage.grade if rs else None for rs in ranks)
+        rows.append(ComparisonRow(section, reports, grades, ranks))
+    return tuple(rows)

@@ -1,0 +1,44 @@
+"""Tunables of the retrieval pipeline, and the named variants ``--retriever`` chooses from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.errors import SettingsError
+from assistant.retrieval.abstain import AbstainPolicy
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """Tunables of the pipeline; the defaults are the ones chosen on the dev set (docs/EVALUATION.md)."""
+
+    method: str = "hybrid"
+    """hybrid (dense + lexical), dense or lexical."""
+    fusion: str = "rrf"
+    """rrf (reciprocal rank fusion) or linear (min-max normalised scores)."""
+    glossary: bool = True
+    pool: int = 100
+    rrf_k: float = 60.0
+    weights: dict[str, float] = field(default_factory=lambda: {"dense": 1.0, "lexical": 1.0})
+    duplicate_cosine: float = 0.92
+    structure_weight: float = 0.5
+    """Weight of the structure list (passages that fit the question's intent) in the fusion."""
+    abstain: AbstainPolicy = field(default_factory=AbstainPolicy)
+
+
+VARIANTS: dict[str, RetrievalConfig] = {
+    "hybrid": RetrievalConfig(),
+    "dense": RetrievalConfig(method="dense"),
+    "lexical": RetrievalConfig(method="lexical"),
+    "hybrid-noglossary": RetrievalConfig(glossary=False),
+    "hybrid-linear": RetrievalConfig(fusion="linear"),
+    "hybrid-nostructure": RetrievalConfig(structure_weight=0.0),
+}
+"""Named pipelines for ``--retriever``: the default and the ablations in docs/EVALUATION.md."""
+
+
+def variant(name: str) -> RetrievalConfig:
+    """The named pipeline; an unknown name is a :class:`SettingsError` listing the known ones."""
+    if name not in VARIANTS:
+        raise SettingsError(f"retriever {name!r} is unknown; choose one of {', '.join(VARIANTS)}")
+    return VARIANTS[name]

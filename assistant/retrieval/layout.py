@@ -1,0 +1,146 @@
+"""How ranked candidates become an answer's cards when a library holds many reports (pure).
+
+* :func:`wording_key` -- the same sentence in several reports (another force's or year's
+  report repeats stock wording with its own name) is one finding: it becomes one card that
+  lists every report holding it (:func:`group_copies`), so k copies of one point never crowd
+  out the rest.
+* :func:`latest_first` -- for a force with reports from several years and no year asked,
+  the latest report's passages come first, the earlier years' after them.
+* :func:`best_per_report` and :func:`addressing` -- "which forces ...?": the best passage of
+  each report, kept only for the reports whose best passage is about as close to the question
+  as the best report's (a report that does not address it is not padded in).
+* :func:`align_by_section` -- "compare A and B": PEEL reports share their question headings,
+  so each row is one heading with each report's best passage under it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+from assistant.forces import known_forces
+from assistant.retrieval.lexical import words
+from assistant.retrieval.vocabulary import STOPWORDS
+
+ADDRESS_COSINE_DROP = 0.08
+"""A report addresses a "which" question when its best passage's cosine is within this of the
+best report's (and it matches some of the question's terms)."""
+
+
+_ORDINARY = frozenset({"crime", "agency", "national", "defence", "nuclear", "transport", "civil", "ministry"})
+"""Words in the names of national bodies (National Crime Agency) that reports use as ordinary words."""
+
+
+@lru_cache(maxsize=1)
+def _name_words() -> frozenset[str]:
+    """The words of forces' names and aliases ("metropolitan", "police", "kent"), but not
+    function words or ordinary words such as "crime"."""
+    named = {w for f in known_forces() for n in (f.name, *f.aliases) for w in words(n)}
+    return frozenset(named - STOPWORDS - _ORDINARY)
+
+
+def wording_key(text: str) -> str:
+    """``text``'s words, lower-cased, without years and words of force names: two passages with
+    the same key say the same thing about different forces or years. (Dropping a word such as
+    "north" from both sides cannot make different findings equal in practice, and a word set is
+    far cheaper than matching every force's name.)"""
+    names = _name_words()
+    tokens = words(text)
+    kept = [
+        w
+        for n, w in enumerate(tokens)
+        if w not in names
+        and not _is_year(w)
+        and not (w == "the" and n + 1 < len(tokens) and tokens[n + 1] in names)
+    ]
+    return " ".join(kept)
+
+
+def _is_year(word: str) -> bool:
+    return len(word) == 4 and word.isdigit() and word[:2] in ("19", "20")
+
+
+def group_copies(
+    order: Sequence[int], key: Callable[[int], str], recency: Callable[[int], tuple[int, str]]
+) -> list[tuple[int, tuple[int, ...]]]:
+    """Candidates in ``order`` grouped by ``key``: ``(representative, others)`` per group, in the
+    order of each group's best member. Members of a group say the same thing, so their scores
+    differ by accident; the most recent report's copy (highest ``recency``) represents it, the
+    others follow most recent first."""
+    groups: dict[str, list[int]] = {}
+    for i in order:
+        groups.setdefault(key(i), []).append(i)
+    out = []
+    for members in groups.values():
+        ordered = sorted(members, key=recency, reverse=True) if len(members) > 1 else members
+        out.append((ordered[0], tuple(ordered[1:])))
+    return out
+
+
+def latest_first(chosen: Sequence[int], year: Callable[[int], int | None]) -> list[int]:
+    """``chosen`` reordered by year, latest first; ranks kept within a year (a stable sort)."""
+    return sorted(chosen, key=lambda i: -(year(i) or 0))
+
+
+def with_each_year(ranked: Sequence[int], year: Callable[[int], int | None], k: int) -> list[int]:
+    """The first ``k`` of ``ranked``, except that each year's best candidate gets a place when
+    the top ``k`` would leave a year out (it replaces the lowest-ranked of a year with several)."""
+    chosen = list(ranked[:k])
+    for i in ranked[k:]:
+        years = [year(c) for c in chosen]
+        if year(i) in years:
+            continue
+        crowded = [c for c in reversed(chosen) if years.count(year(c)) > 1]
+        if not crowded:
+            break
+        chosen.remove(crowded[0])
+        chosen.append(i)
+    return chosen
+
+
+def best_per_report(order: Sequence[int], report: Callable[[int], str]) -> list[int]:
+    """The best candidate of each report, best report first."""
+    seen: set[str] = set()
+    out = []
+    for i in order:
+        r = report(i)
+        if r not in seen:
+            seen.add(r)
+            out.append(i)
+    return out
+
+
+def addressing(
+    bests: Sequence[int], cosine: Callable[[int], float], lexical: Callable[[int], float]
+) -> list[int]:
+    """The reports' best passages that address the question: within
+    :data:`ADDRESS_COSINE_DROP` of the best cosine, and sharing a term with the question
+    when the best passage does (so a report is not counted for a vaguely similar sentence)."""
+    if not bests:
+        return []
+    top = max(cosine(i) for i in bests)
+    needs_terms = lexical(bests[0]) > 0
+    return [
+        i for i in bests if cosine(i) >= top - ADDRESS_COSINE_DROP and (lexical(i) > 0 or not needs_terms)
+    ]
+
+
+def align_by_section(
+    order: Sequence[int],
+    reports: Sequence[str],
+    report: Callable[[int], str],
+    section: Callable[[int], str],
+    rows: int,
+) -> list[tuple[str, dict[str, int]]]:
+    """Rows ``(section, {report: candidate})``: sections in the order their best candidate ranks,
+    each with every report's best candidate under that section (a report may have none)."""
+    table: dict[str, dict[str, int]] = {}
+    for i in order:
+        r = report(i)
+        if r not in reports:
+            continue
+        cells = table.setdefault(section(i), {})
+        cells.setdefault(r, i)
+    paired = [(s, c) for s, c in table.items() if len(c) > 1]
+    single = [(s, c) for s, c in table.items() if len(c) == 1]
+    return (paired + single)[:rows]

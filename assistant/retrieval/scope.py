@@ -1,0 +1,113 @@
+"""Which reports a question is searched in (pure): the forces and years it names, filters, widening.
+
+The rule, in order:
+
+1. **Widened** ("search every report", ``--all-reports``): every report.
+2. **Filters** the user set (report, force, year) decide alone: they override the question.
+3. **Forces named** that the library holds narrow the search to their reports. Forces the
+   library lacks are left to abstention (rule 1 of :mod:`assistant.retrieval.abstain`).
+4. **Years named** narrow further, to reports of those years. "Since 2016" keeps the reports
+   of 2016 and later, so a change can be seen. When the named force has no report for the
+   year, the answer says so with the years it has. It *declines* only when the question asks
+   for the inspection's own judgement of that year ("graded in 2016", "the 2016 inspection"):
+   a report of another year cannot give it. Otherwise the year may be a time the reports talk
+   about ("what problems did it have in 2016?"), so the force's other reports are searched.
+5. Nothing named: every report.
+
+Reports without a force (thematic reports) are searched only when no force is named.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assistant.forces import forces_in
+from assistant.records import ReportMeta, Scope
+
+if TYPE_CHECKING:
+    from assistant.retrieval.filters import Filters
+    from assistant.retrieval.query import Query
+
+_JUDGEMENT_OF_YEAR = re.compile(
+    r"\b(?:(?:19|20)\d\d(?:\s*/\s*\d\d)?\s+(?:peel|inspection|report|assessment|grades?|rating)s?"
+    r"|(?:peel|inspection|report|assessment)s?\s+(?:of|in|for|from)?\s*(?:19|20)\d\d)\b",
+    re.I,
+)
+"""A year attached to the inspection itself ("the 2016 inspection", "PEEL 2016")."""
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A report as the scope rule sees it."""
+
+    id: str
+    forces: frozenset[str]
+    year: int | None
+
+
+def _held(reports: Mapping[str, ReportMeta]) -> list[_Held]:
+    return [
+        _Held(rid, frozenset(forces_in(m.force) or [m.force]) if m.force else frozenset(), m.year)
+        for rid, m in sorted(reports.items())
+    ]
+
+
+def _years_text(years: Iterable[int | None]) -> str:
+    held = sorted({y for y in years if y is not None})
+    return ", ".join(map(str, held)) or "no year recorded"
+
+
+def asks_judgement_of_year(query: Query) -> bool:
+    """Whether the years named are the inspection's own (a grade, "the 2016 inspection")."""
+    return bool(query.years) and (query.asks_performance or bool(_JUDGEMENT_OF_YEAR.search(query.question)))
+
+
+def resolve_scope(
+    query: Query, reports: Mapping[str, ReportMeta], filters: Filters | None = None, widen: bool = False
+) -> Scope:
+    """The reports to search for ``query`` (see the module docstring for the rule)."""
+    every = tuple(sorted(reports))
+    if widen:
+        return Scope(reports=every, source="all", widened=True, reason="asked to search every report")
+    if filters is not None and (filters.report or filters.force or filters.year):
+        allowed = tuple(sorted(filters.allowed_reports(reports.values())))
+        return Scope(reports=allowed, source="filters", forces=filters.force, years=filters.year)
+    held = _held(reports)
+    forces = tuple(f for f in query.bodies if any(f in h.forces for h in held))
+    chosen = [h for h in held if h.forces & set(forces)] if forces else list(held)
+    notes: list[str] = []
+    decline = None
+    years: tuple[int, ...] = ()
+    if query.since is not None:
+        later = [h for h in chosen if h.year is not None and h.year >= query.since]
+        if later:
+            chosen, years = later, tuple(sorted({h.year for h in later if h.year is not None}))
+    elif query.years:
+        in_year = [h for h in chosen if h.year in query.years]
+        if in_year:
+            chosen, years = in_year, tuple(y for y in query.years if any(h.year == y for h in in_year))
+        elif reports:
+            who = " or ".join(forces) if forces else "any force"
+            asked = " or ".join(map(str, query.years))
+            note = (
+                f"No report on {who} for {asked} is indexed; "
+                f"the reports searched are of {_years_text(h.year for h in chosen)}."
+            )
+            notes.append(note)
+            if asks_judgement_of_year(query):
+                decline = note
+    if not forces and not query.years and query.since is None:
+        return Scope(reports=every, source="all", notes=tuple(notes))
+    ids = tuple(h.id for h in chosen)
+    return Scope(
+        reports=ids,
+        source="question",
+        forces=forces,
+        years=years,
+        notes=tuple(notes),
+        decline=decline,
+        narrowed=len(ids) < len(every),
+    )

@@ -83,8 +83,8 @@ def quality(build: Embedder, questions: Embedder) -> dict[str, float]:
         assistant = Assistant.open(
             settings, log=lambda _m: None, query_embedder=questions, build_embedder=build, progress=False
         )
-        texts = [p.text for p in assistant.live.get().table]
-        scored = evaluate(lambda q, k: assistant.ask(q, k=k), read_questions(DEV), texts, 10)
+        passages = list(assistant.live.get().table)
+        scored = evaluate(lambda q, k: assistant.ask(q, k=k), read_questions(DEV), passages, 10)
     overall = summarise(scored)["overall"]
     return {m: round(overall[m], 3) for m in ("recall@5", "mrr@10", "ndcg@10")}
 

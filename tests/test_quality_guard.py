@@ -26,8 +26,8 @@ CEILINGS = {"false_abstention": 0.02}
 
 
 def test_dev_set_quality_floors(real_assistant: Assistant) -> None:
-    texts = [p.text for p in real_assistant.live.get().table]
-    scored = evaluate(lambda q, k: real_assistant.ask(q, k=k), read_questions(DEV_QUESTIONS), texts, k=10)
+    passages = list(real_assistant.live.get().table)
+    scored = evaluate(lambda q, k: real_assistant.ask(q, k=k), read_questions(DEV_QUESTIONS), passages, k=10)
     overall = summarise(scored)["overall"]
     for metric, floor in FLOORS.items():
         assert overall[metric] >= floor, (metric, overall[metric])

@@ -20,6 +20,10 @@ class Question:
     gold: tuple[str, ...]
     kind: str = ""
     section: str = ""
+    gold_report: tuple[str, ...] = ()
+    """Ids of the reports holding a correct answer (a library question); empty: any report."""
+    expect: str = ""
+    """For a question the library cannot answer, why ("unknown_force", "no_report_for_year")."""
 
     @property
     def in_scope(self) -> bool:
@@ -46,7 +50,8 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def read_questions(path: Path) -> list[Question]:
-    """Labelled questions: keys ``id``, ``question``, ``gold`` (list of strings), ``kind``, ``section``."""
+    """Labelled questions: keys ``id``, ``question``, ``gold`` (list of strings), ``kind``, ``section``,
+    and for a library ``gold_report`` (report ids) and ``expect``."""
     out = []
     for number, data in _lines(path):
         question, gold = data.get("question"), data.get("gold", [])
@@ -54,6 +59,9 @@ def read_questions(path: Path) -> list[Question]:
             raise EvaluationError(f"{path}:{number}: 'question' must be a non-empty string")
         if not isinstance(gold, list) or not all(isinstance(g, str) for g in gold):
             raise EvaluationError(f"{path}:{number}: 'gold' must be a list of strings")
+        reports = data.get("gold_report", [])
+        if not isinstance(reports, list) or not all(isinstance(r, str) for r in reports):
+            raise EvaluationError(f"{path}:{number}: 'gold_report' must be a list of report ids")
         out.append(
             Question(
                 id=str(data.get("id", f"line{number}")),
@@ -61,6 +69,8 @@ def read_questions(path: Path) -> list[Question]:
                 gold=tuple(gold),
                 kind=str(data.get("kind", "")),
                 section=str(data.get("section", "")),
+                gold_report=tuple(reports),
+                expect=str(data.get("expect", "")),
             )
         )
     if not out:

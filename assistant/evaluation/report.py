@@ -9,6 +9,25 @@ from assistant.evaluation.metrics import mean, ndcg_at, percentile, recall_at, r
 from assistant.evaluation.scored import Scored
 
 CUTOFFS = (1, 3, 5, 10)
+SCOPED_KINDS = frozenset({"scoped", "scoped_year", "grade"})
+"""Library questions that name a force (and maybe a year): answered only from its reports."""
+
+
+def on_scope(cards: Sequence[Sequence[str]], allowed: Sequence[str], k: int = 5) -> float:
+    """Share of the top ``k`` cards showing only reports in ``allowed`` (1.0 when none returned)."""
+    top = cards[:k]
+    if not top:
+        return 1.0
+    ok = set(allowed)
+    return sum(1.0 for card in top if set(card) <= ok) / len(top)
+
+
+def report_recall(relevant: Sequence[Sequence[str]], gold: Sequence[str], k: int) -> float:
+    """Share of the ``gold`` reports with a relevant card (or ``also_in`` copy) in the top ``k``."""
+    if not gold:
+        return 0.0
+    found = {r for card in relevant[:k] for r in card}
+    return len(found & set(gold)) / len(set(gold))
 
 
 def _retrieval(rows: Sequence[Scored]) -> dict[str, float]:
@@ -20,6 +39,17 @@ def _retrieval(rows: Sequence[Scored]) -> dict[str, float]:
         out["mrr@10"] = mean([reciprocal_rank(r.rels, 10) for r in inscope])
         out["ndcg@10"] = mean([ndcg_at(r.rels, r.total_relevant, 10) for r in inscope])
         out["false_abstention"] = mean([1.0 if r.abstained else 0.0 for r in inscope])
+        scoped = [r for r in inscope if r.allowed]
+        if scoped:
+            out["on_scope@5"] = mean([on_scope(r.cards, r.allowed, 5) for r in scoped])
+        library = [r for r in inscope if r.gold_reports]
+        if library:
+            out["report_recall@5"] = mean(
+                [report_recall(r.relevant_reports, r.gold_reports, 5) for r in library]
+            )
+            out["report_recall@10"] = mean(
+                [report_recall(r.relevant_reports, r.gold_reports, 10) for r in library]
+            )
     outscope = [r for r in rows if not r.in_scope]
     if outscope:
         out["out_of_scope"] = float(len(outscope))
@@ -56,15 +86,24 @@ COLUMNS = (
     "false_abstention",
     "abstention",
 )
+LIBRARY_COLUMNS = ("on_scope@5", "report_recall@5", "report_recall@10")
+"""Shown when some question names its gold reports (a library question set)."""
 
 
 def render_table(summary: dict[str, Any]) -> str:
     """A fixed-width table: one row overall, one per kind; then latency and misses."""
-    head = f"{'':<16}{'n':>4}" + "".join(f"{c.replace('_abstention', ' abst.'):>11}" for c in COLUMNS)
+    library = any(c in summary["overall"] for c in LIBRARY_COLUMNS)
+    columns = COLUMNS + (LIBRARY_COLUMNS if library else ())
+    short = {
+        "false_abstention": "false abst.",
+        "report_recall@5": "reports@5",
+        "report_recall@10": "reports@10",
+    }
+    head = f"{'':<16}{'n':>4}" + "".join(f"{short.get(c, c):>12}" for c in columns)
     lines = [head, "-" * len(head)]
     rows = [("overall", summary["overall"]), *summary["by_kind"].items()]
     for name, m in rows:
-        cells = "".join(f"{m[c]:>11.3f}" if c in m else f"{'':>11}" for c in COLUMNS)
+        cells = "".join(f"{m[c]:>12.3f}" if c in m else f"{'':>12}" for c in columns)
         lines.append(f"{name:<16}{int(m['questions']):>4}{cells}")
     lat = summary["latency_ms"]
     lines.append(f"\nlatency per question: p50 {lat['p50']:.1f} ms, p95 {lat['p95']:.1f} ms")

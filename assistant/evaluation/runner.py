@@ -3,30 +3,80 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from assistant.evaluation.metrics import is_relevant
 from assistant.evaluation.questions import Question, read_questions
-from assistant.evaluation.report import summarise
+from assistant.evaluation.report import SCOPED_KINDS, summarise
 from assistant.evaluation.scored import Scored
-from assistant.records import Answer
+from assistant.records import Answer, Passage, ReportMeta
+from assistant.retrieval.layout import wording_key
 from assistant.settings import Settings
 
 
-def score_answer(q: Question, answer: Answer, latency_ms: float, texts: Sequence[str]) -> Scored:
-    """Relevance of each returned passage, and how many passages in the whole index are relevant."""
-    rels = tuple(is_relevant(h.passage.text, q.gold) for h in answer.hits) if q.in_scope else ()
-    total = sum(1 for t in texts if is_relevant(t, q.gold)) if q.in_scope else 0
+def _allowed(q: Question, reports: Mapping[str, ReportMeta]) -> tuple[str, ...]:
+    """For a question scoped to forces (and, for ``scoped_year``, years): their reports."""
+    if q.kind not in SCOPED_KINDS or not q.gold_report:
+        return ()
+    gold = [reports[r] for r in q.gold_report if r in reports]
+    forces = {m.force for m in gold}
+    years = {m.year for m in gold}
+    return tuple(
+        rid
+        for rid, m in sorted(reports.items())
+        if m.force in forces and (q.kind != "scoped_year" or m.year in years)
+    )
+
+
+def score_answer(
+    q: Question,
+    answer: Answer,
+    latency_ms: float,
+    passages: Sequence[Passage],
+    reports: Mapping[str, ReportMeta] | None = None,
+) -> Scored:
+    """Relevance of each returned card, and how many distinct answers the whole index holds.
+
+    A passage is relevant when its text contains a gold string and, for a library question, it
+    is in a gold report. A card is relevant when its passage or one of its ``also_in`` copies is.
+    Copies of one wording in several reports count once in the ideal list (they make one card).
+    """
+    wanted = set(q.gold_report)
+
+    def relevant(p: Passage) -> bool:
+        return (not wanted or p.report_id in wanted) and is_relevant(p.text, q.gold)
+
+    cards = tuple((h.passage, *h.also_in) for h in answer.hits)
+    rel_reports = tuple(tuple(p.report_id for p in card if relevant(p)) for card in cards)
+    rels = tuple(bool(r) for r in rel_reports) if q.in_scope else ()
+    total = len({wording_key(p.text) for p in passages if relevant(p)}) if q.in_scope else 0
     top = dict(answer.hits[0].scores) if answer.hits else {}
     return Scored(
-        q.id, q.kind, q.in_scope, answer.abstained, rels, total, latency_ms, top, dict(answer.timings)
+        q.id,
+        q.kind,
+        q.in_scope,
+        answer.abstained,
+        rels,
+        total,
+        latency_ms,
+        top,
+        dict(answer.timings),
+        cards=tuple(tuple(p.report_id for p in card) for card in cards),
+        relevant_reports=rel_reports,
+        gold_reports=q.gold_report,
+        allowed=_allowed(q, reports or {}),
+        mode=answer.mode,
     )
 
 
 def evaluate(
-    ask: Callable[[str, int], Answer], questions: Sequence[Question], texts: Sequence[str], k: int = 10
+    ask: Callable[[str, int], Answer],
+    questions: Sequence[Question],
+    passages: Sequence[Passage],
+    k: int = 10,
+    reports: Mapping[str, ReportMeta] | None = None,
 ) -> list[Scored]:
     """Ask every question (``ask(question, k)``) and score it; one warm-up ask is not timed."""
     if questions:
@@ -35,7 +85,7 @@ def evaluate(
     for q in questions:
         start = time.perf_counter()
         answer = ask(q.question, k)
-        scored.append(score_answer(q, answer, (time.perf_counter() - start) * 1000, texts))
+        scored.append(score_answer(q, answer, (time.perf_counter() - start) * 1000, passages, reports))
     return scored
 
 
@@ -47,8 +97,8 @@ def run_evaluation(
 
     questions = read_questions(questions_path)
     assistant = Assistant.open(settings, log=log)
-    texts = [p.text for p in assistant.live.get().table]
-    scored = evaluate(lambda q, kk: assistant.ask(q, k=kk), questions, texts, k)
+    index = assistant.live.get()
+    scored = evaluate(lambda q, kk: assistant.ask(q, k=kk), questions, list(index.table), k, index.reports)
     summary = summarise(scored)
     summary["settings"] = {
         "retriever": settings.retriever,

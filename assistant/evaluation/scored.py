@@ -10,7 +10,13 @@ from assistant.evaluation.metrics import ndcg_at, reciprocal_rank
 
 @dataclass(frozen=True)
 class Scored:
-    """One question's outcome."""
+    """One question's outcome.
+
+    For a library question, ``cards`` holds the reports each returned card shows (the passage's
+    report and every report listed under ``also_in``), ``relevant_reports`` those of them whose
+    passage answers it, ``gold_reports`` the reports that hold an answer and ``allowed`` the
+    reports a scoped question may be answered from (the named forces' and years' reports).
+    """
 
     id: str
     kind: str
@@ -21,6 +27,11 @@ class Scored:
     latency_ms: float
     top_scores: dict[str, float]
     stages_ms: dict[str, float]
+    cards: tuple[tuple[str, ...], ...] = ()
+    relevant_reports: tuple[tuple[str, ...], ...] = ()
+    gold_reports: tuple[str, ...] = ()
+    allowed: tuple[str, ...] = ()
+    mode: str = "passages"
 
     @property
     def first_relevant(self) -> int | None:

@@ -7,6 +7,9 @@ no later stage reads the question text again. The words and patterns are in
 
 from __future__ import annotations
 
+import re
+
+from assistant.forces import known_forces
 from assistant.retrieval import vocabulary as v
 from assistant.retrieval.lexical import words
 
@@ -63,3 +66,27 @@ def counted(text: str) -> str | None:
     m = v.COUNTED_BEFORE_VERB.search(text) or v.COUNTED_NEXT.search(text)
     last = words(m.group(1))[-1:] if m else []
     return last[0] if last else None
+
+
+def scope_words_removed(text: str) -> str:
+    """``text`` without the words that choose *where* to look rather than *what* to find: force
+    names ("the Met", "GMP") and "which forces" cues.
+
+    Those words pick the reports to search (:mod:`assistant.retrieval.scope`); inside that scope
+    they say nothing about which passage answers, and as search terms they favour whatever
+    passage repeats the force's name or the word "force".
+    """
+    spans = [m.span() for f in known_forces() for m in f.pattern.finditer(text)]
+    spans += [m.span() for m in v.WHICH_REPORTS.finditer(text)]
+    if not spans:
+        return text
+    out, pos = [], 0
+    for a, b in sorted(spans):
+        if a >= pos:
+            out.append(text[pos:a])
+            pos = b
+        else:
+            pos = max(pos, b)
+    out.append(text[pos:])
+    kept = re.sub(r"\s+", " ", " ".join(out)).strip()
+    return kept if words(kept) else text

@@ -125,22 +125,82 @@ def addressing(
     ]
 
 
+def differing_first(
+    order: Sequence[int], report: Callable[[int], str], key: Callable[[int], str], reports: set[str]
+) -> list[int]:
+    """``order`` with the candidates whose wording every compared report shares moved last: a
+    comparison is about where reports differ, and stock wording says the same of each."""
+    holders: dict[str, set[str]] = {}
+    for i in order:
+        holders.setdefault(key(i), set()).add(report(i))
+    shared = [i for i in order if holders[key(i)] >= reports]
+    return [i for i in order if not holders[key(i)] >= reports] + shared
+
+
 def align_by_section(
     order: Sequence[int],
     reports: Sequence[str],
     report: Callable[[int], str],
     section: Callable[[int], str],
-    rows: int,
+    cosine: Callable[[int], float],
+    wanted: int,
+    heading: Callable[[str], float] = lambda _s: 0.0,
 ) -> list[tuple[str, dict[str, int]]]:
-    """Rows ``(section, {report: candidate})``: sections in the order their best candidate ranks,
-    each with every report's best candidate under that section (a report may have none)."""
-    table: dict[str, dict[str, int]] = {}
+    """Rows ``(section, {report: candidate})`` for a comparison.
+
+    The sections that address the question are those whose best candidate's cosine is within
+    :data:`ADDRESS_COSINE_DROP` of the best section's, taken first by how much of the question's
+    topic their heading names (``heading``), then in the order of their best candidate. Each row
+    sets every report's next-best candidate under one such section side by side (a report may
+    have none there); rows are added, section by section and depth by depth, until about
+    ``wanted`` candidates are shown.
+    """
+    cells: dict[str, dict[str, list[int]]] = {}
+    best: dict[str, float] = {}
     for i in order:
         r = report(i)
         if r not in reports:
             continue
-        cells = table.setdefault(section(i), {})
-        cells.setdefault(r, i)
-    paired = [(s, c) for s, c in table.items() if len(c) > 1]
-    single = [(s, c) for s, c in table.items() if len(c) == 1]
-    return (paired + single)[:rows]
+        s = section(i)
+        cells.setdefault(s, {}).setdefault(r, []).append(i)
+        best[s] = max(best.get(s, -1.0), cosine(i))
+    if not cells:
+        return []
+    top = max(best.values())
+    close = [s for s in cells if best[s] >= top - ADDRESS_COSINE_DROP]
+    sections = sorted(close, key=lambda s: -heading(s))
+    rows: list[tuple[str, dict[str, int]]] = []
+    shown = 0
+    for s in sections:
+        depth = 0
+        while shown < wanted:
+            row = {r: found[depth] for r, found in cells[s].items() if depth < len(found)}
+            if not row:
+                break
+            rows.append((s, row))
+            shown += len(row)
+            depth += 1
+        if shown >= wanted:
+            break
+    return rows
+
+
+def judgement_first(
+    order: Sequence[int],
+    is_judgement: Callable[[int], bool],
+    section: Callable[[int], str],
+    heading: Callable[[str], float],
+) -> list[int]:
+    """For a grade question: the graded opening paragraphs of the section whose heading names the
+    question's topic best move to the front (one per report, in rank order).
+
+    Nothing moves when no heading names the topic (the question does not say which judgement it
+    wants), or when that section has no grade line: another section's grade would be the wrong one.
+    """
+    scores = {s: heading(s) for s in {section(i) for i in order}}
+    if not scores or max(scores.values()) <= 0:
+        return list(order)
+    best = max(scores.values())
+    front = [i for i in order if is_judgement(i) and scores[section(i)] == best]
+    moved = set(front)
+    return front + [i for i in order if i not in moved]

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from assistant.answer import with_support
 from assistant.embedding import Embedder
 from assistant.records import Answer, ComparisonRow, Hit, Passage, ReportMeta, Scope
-from assistant.retrieval import dense, layout
+from assistant.retrieval import dense, layout, sections
 from assistant.retrieval.config import VARIANTS, RetrievalConfig, variant
 from assistant.retrieval.diversity import diversify, prefer_cited_copies
 from assistant.retrieval.filters import Filters
@@ -27,6 +27,7 @@ from assistant.retrieval.query import Query, analyse
 from assistant.retrieval.rank import Ranking, allowed_rows, rank
 from assistant.retrieval.rerank import RERANK_DEPTH, Reranker
 from assistant.retrieval.scope import resolve_scope
+from assistant.retrieval.vocabulary import GRADE
 from assistant.store.load import LoadedIndex
 
 __all__ = ["VARIANTS", "RetrievalConfig", "Retriever", "variant"]
@@ -93,7 +94,10 @@ class Retriever:
         lap("analyse")
         qvec = self.embedder.embed([query.dense_text])[0]
         lap("encode")
-        ranking = rank(index, query, qvec, rows, self.config, lap)
+        comparing = query.compare and len(scope.reports) > 1
+        # Setting reports side by side asks how each was judged: their judgements fit.
+        wanted = replace(query, intents=query.intents | {GRADE}) if comparing else query
+        ranking = rank(index, wanted, qvec, rows, self.config, lap)
         order = ranking.order
         lap("fusion")
         if self.reranker is not None and len(order):
@@ -161,11 +165,27 @@ class Retriever:
             order[:head], lambda i: passage(i).text, lambda i: passage(i).page is not None
         )
         searched = {report(int(i)) for i in top}
+        weights = sections.heading_weights(index)
+
+        def heading(section: str) -> float:
+            return sections.heading_score(query.terms, section, weights)
+
+        def section(i: int) -> str:
+            return passage(i).section_path[0]
+
         if query.compare and len(scope.reports) > 1 and len(searched) > 1:
             reports = sorted(searched, key=lambda r: (_force_order(scope, index, r), -(_year(index, r) or 0)))
-            rows = max(1, -(-k // len(reports)))  # about k passages in all, whole rows
+            distinct = layout.differing_first(
+                [int(i) for i in top], report, lambda i: layout.wording_key(passage(i).text), set(reports)
+            )
             cells = layout.align_by_section(
-                [int(i) for i in top], reports, report, lambda i: passage(i).section_path[0], rows
+                distinct,
+                reports,
+                report,
+                section,
+                lambda i: float(ranking.cosine[i]),
+                max(k, len(reports)),
+                heading,
             )
             chosen = [cell[r] for _, cell in cells for r in reports if r in cell]
             return _Laid(chosen, {}, "compare", tuple(cells))
@@ -187,10 +207,21 @@ class Retriever:
             k,
         )
         ranked = [int(i) for i in ordered]
+        if GRADE in query.intents:
+            head_k = HEAD_PER_HIT * k
+            promoted = layout.judgement_first(
+                ranked[:head_k], lambda i: _opening(passage(i)), section, heading
+            )
+            ranked = promoted + ranked[head_k:]
         years = {year(i) for i in ranked[: HEAD_PER_HIT * k]}
         if scope.forces and not scope.years and len(years) > 1:
             return _Laid(layout.latest_first(layout.with_each_year(ranked, year, k), year), also)
         return _Laid(ranked[:k], also)
+
+
+def _opening(p: Passage) -> bool:
+    """A section's graded opening paragraph: its judgement, right after the grade line."""
+    return p.paragraph == 1 and p.bullet is None and p.grade is not None
 
 
 def _year(index: LoadedIndex, report_id: str) -> int | None:

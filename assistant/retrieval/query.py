@@ -58,7 +58,8 @@ class Query:
     question: str
     """The question as cleaned (what the user typed, safe to process)."""
     dense_text: str
-    """What the dense retriever embeds: the repaired question plus glossary alternatives."""
+    """What the dense retriever embeds: the repaired question without the words that only choose
+    the reports (force names, "which forces"), plus glossary alternatives."""
     terms: Mapping[str, float]
     """Stemmed lexical terms and their weights (question terms 1, alternatives shared)."""
     expansion: Expansion
@@ -125,13 +126,14 @@ def analyse(
             tuple(dict.fromkeys(expansion.added + extra.added)),
             tuple(dict.fromkeys(expansion.alternatives + extra.alternatives)),
         )
-    dense = repaired + (f" ({'; '.join(expansion.added)})" if expansion.added else "")
+    topic = cues.scope_words_removed(repaired)
+    dense = topic + (f" ({'; '.join(expansion.added)})" if expansion.added else "")
     terms: dict[str, float] = {}
     for alt in expansion.added:
         alt_terms = tokenize(alt, query=True)
         for t in alt_terms:
             terms[t] = max(terms.get(t, 0.0), EXPANSION_WEIGHT / len(alt_terms))
-    for t in tokenize(repaired, query=True):
+    for t in tokenize(topic, query=True):
         terms[t] = 1.0
     return Query(
         question,

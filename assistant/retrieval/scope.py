@@ -12,7 +12,10 @@ The rule, in order:
    for the inspection's own judgement of that year ("graded in 2016", "the 2016 inspection"):
    a report of another year cannot give it. Otherwise the year may be a time the reports talk
    about ("what problems did it have in 2016?"), so the force's other reports are searched.
-5. Nothing named: every report.
+5. **A comparison of forces** ("compare Kent and GMP") with no year named sets each force's
+   latest report side by side; comparing one force with itself ("how has the Met changed")
+   keeps all its years.
+6. Nothing named: every report.
 
 Reports without a force (thematic reports) are searched only when no force is named.
 """
@@ -24,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.forces import forces_in
+from assistant.forces import forces_in, known_forces
 from assistant.records import ReportMeta, Scope
 
 if TYPE_CHECKING:
@@ -58,6 +61,20 @@ def _held(reports: Mapping[str, ReportMeta]) -> list[_Held]:
 def _years_text(years: Iterable[int | None]) -> str:
     held = sorted({y for y in years if y is not None})
     return ", ".join(map(str, held)) or "no year recorded"
+
+
+def _latest_per_force(held: list[_Held], forces: tuple[str, ...]) -> list[_Held]:
+    """Each named force's most recent report."""
+    out = []
+    for force in forces:
+        own = [h for h in held if force in h.forces]
+        if own:
+            out.append(max(own, key=lambda h: (h.year or 0, h.id)))
+    return out
+
+
+def _force_names() -> frozenset[str]:
+    return frozenset(f.name for f in known_forces())
 
 
 def asks_judgement_of_year(query: Query) -> bool:
@@ -99,6 +116,11 @@ def resolve_scope(
             notes.append(note)
             if asks_judgement_of_year(query):
                 decline = note
+    elif query.compare and len(forces) > 1:
+        chosen = _latest_per_force(chosen, forces)
+    missing = [b for b in query.bodies if b not in forces and b in _force_names()]
+    if forces and missing:
+        notes.append(f"No indexed report is about {', '.join(missing)}.")
     if not forces and not query.years and query.since is None:
         return Scope(reports=every, source="all", notes=tuple(notes))
     ids = tuple(h.id for h in chosen)

@@ -74,8 +74,13 @@ INTENT_CUES: dict[str, re.Pattern[str]] = {
 }
 """What kind of answer a question asks for, from its evaluative wording (lower-cased text)."""
 
-PERFORMANCE = re.compile(r"\b(perform\w*|rated|rating|grade[ds]?|judged?|assessed)\b", re.I)
-"""Asking how a body performed or was judged (a question about a body the library lacks)."""
+PERFORMANCE = re.compile(
+    r"\b(perform\w*|rated|rating|grade[ds]?|judged?|assessed"
+    r"|how (?:well |badly )?(?:did|does|do|has|is|was|were|are) [\w’' -]{1,60}? "
+    r"(?:do|doing|done|fare|fared))\b",
+    re.I,
+)
+"""Asking how a body performed or was judged: evaluation verbs, and "how did X do/fare"."""
 
 WANTS_NUMBER = re.compile(
     r"\b(how (many|much)|what (number|proportion|percentage|share)|number of|statistics?|stats|figures?|"

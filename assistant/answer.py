@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from assistant.grades import grade_of
 from assistant.passages import sentence_spans
 from assistant.records import Answer, Hit, Passage, ReportMeta, Scope
 from assistant.retrieval.lexical import tokenize
@@ -72,7 +73,21 @@ def _report_fields(report_id: str, reports: Mapping[str, ReportMeta]) -> dict[st
     return {"force": meta.force if meta else None, "year": meta.year if meta else None}
 
 
-def copy_dict(p: Passage, reports: Mapping[str, ReportMeta]) -> dict[str, Any]:
+def grade_dict(p: Passage, grades: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The grade in force where ``p`` sits, as the report states it (grade line, words, or none)."""
+    found = grade_of(grades.get(p.report_id, ()), p.section_path)
+    if found is None:
+        return None
+    return {
+        "grade": found.grade,
+        "stated": found.stated,
+        "label": found.label(),
+        "text": found.text,
+        "citation": found.citation(p.report_title),
+    }
+
+
+def copy_dict(p: Passage, reports: Mapping[str, ReportMeta], grades: Mapping[str, Any]) -> dict[str, Any]:
     """Another report's copy of a passage's wording, as listed under ``also_in``."""
     return {
         "id": p.id,
@@ -83,14 +98,18 @@ def copy_dict(p: Passage, reports: Mapping[str, ReportMeta]) -> dict[str, Any]:
         "page": p.page,
         "page_label": p.page_label,
         "grade": p.grade,
+        "grade_stated": grade_dict(p, grades),
         "span": [p.start, p.end],
     }
 
 
-def passage_dict(hit: Hit, reports: Mapping[str, ReportMeta] | None = None) -> dict[str, Any]:
+def passage_dict(
+    hit: Hit, reports: Mapping[str, ReportMeta] | None = None, grades: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """One passage as ``ask --json`` prints it."""
     p: Passage = hit.passage
     reports = reports or {}
+    grades = grades or {}
     return {
         "rank": hit.rank,
         "id": p.id,
@@ -111,7 +130,8 @@ def passage_dict(hit: Hit, reports: Mapping[str, ReportMeta] | None = None) -> d
         "support": list(hit.support) if hit.support else None,
         "scores": {k: round(v, 6) for k, v in hit.scores.items()},
         **_report_fields(p.report_id, reports),
-        "also_in": [copy_dict(c, reports) for c in hit.also_in],
+        "grade_stated": grade_dict(p, grades),
+        "also_in": [copy_dict(c, reports, grades) for c in hit.also_in],
     }
 
 
@@ -142,7 +162,7 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
     return {
         "question": answer.question,
         "abstained": answer.abstained,
-        "passages": [passage_dict(h, answer.reports) for h in answer.hits],
+        "passages": [passage_dict(h, answer.reports, answer.grades) for h in answer.hits],
         "notice": answer.notice,
         "expansions": list(answer.expansions),
         "corrections": dict(answer.corrections),

@@ -116,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("report", help="report id, title or file name (see `assistant reports`)")
 
+    p = sub.add_parser("grades", help="each report's grade for each section, with where it is stated")
+    _common(p)
+    p.add_argument("--force", default=None, help="only this force (any of its names: the Met, GMP, Kent)")
+    p.add_argument("--year", type=int, default=None, help="only reports of this inspection year")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
     p = sub.add_parser("reports", help="list the indexed reports")
     _common(p)
     p.add_argument("--json", action="store_true")
@@ -220,6 +226,21 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grades(args: argparse.Namespace) -> int:
+    from assistant.grades import render_grades
+
+    rows = _open(args).grades(args.force, args.year)
+    if args.json:
+        print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=1))
+    elif not rows:
+        wanted = f"force={args.force or 'any'} year={args.year or 'any'}"
+        _err(f"no indexed report matches {wanted}; see `assistant reports` for what is indexed")
+        return 1
+    else:
+        print(render_grades(rows), end="")
+    return 0
+
+
 def cmd_reports(args: argparse.Namespace) -> int:
     from assistant.store import live_reports
 
@@ -241,6 +262,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "add": cmd_add,
     "remove": cmd_remove,
     "reports": cmd_reports,
+    "grades": cmd_grades,
 }
 
 

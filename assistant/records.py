@@ -64,12 +64,26 @@ class Block:
 
 
 @dataclass(frozen=True)
+class GradeLine:
+    """Where a report states a section's grade: its grade line, or a sentence rating it in words."""
+
+    grade: str
+    text: str
+    start: int
+    end: int
+    page: int | None = None
+    page_label: str | None = None
+
+
+@dataclass(frozen=True)
 class Section:
     """Blocks under one heading path, with the grade in force there (if any)."""
 
     path: tuple[str, ...]
     grade: str | None
     blocks: tuple[Block, ...] = ()
+    grade_line: GradeLine | None = None
+    """The grade line under this section's own heading (None when the grade is inherited)."""
 
 
 @dataclass(frozen=True)
@@ -218,5 +232,7 @@ class Answer:
     comparison: tuple[ComparisonRow, ...] = ()
     reports: dict[str, ReportMeta] = field(default_factory=dict)
     """Metadata of the reports searched and cited, by id (names, forces and years for display)."""
+    grades: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    """Each cited report's section grades as stated (:class:`assistant.grades.SectionGrade`), by id."""
     timings: dict[str, float] = field(default_factory=dict)
     """Milliseconds spent in each stage, for benchmarks and the evaluation report."""

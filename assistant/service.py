@@ -8,6 +8,7 @@ from pathlib import Path
 
 from assistant.embedding import CachedEmbedder, Embedder, make_embedder
 from assistant.errors import QuestionError
+from assistant.grades import GradeRow, grades_table, index_grades
 from assistant.records import Answer, ReportMeta
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.pipeline import RetrievalConfig, Retriever, variant
@@ -60,6 +61,11 @@ class Assistant:
         if not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise QuestionError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
         return self.retriever.ask(question, k=k, filters=filters, widen=widen)
+
+    def grades(self, force: str | None = None, year: int | None = None) -> list[GradeRow]:
+        """Force × year × section → grade as each report states it, with where it is stated."""
+        index = self.live.get()
+        return grades_table(index.reports, index_grades(index), force, year)
 
     def reports(self) -> list[ReportMeta]:
         """Metadata of every indexed report, by title."""

@@ -51,3 +51,15 @@ def real_assistant(real_index: Settings) -> Assistant:
     from assistant.service import Assistant
 
     return Assistant.open(real_index, log=lambda _m: None, progress=False)
+
+
+@pytest.fixture(scope="session")
+def real_library(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """The six-report library fixture (tests/support/library.py) indexed once with the real model."""
+    from assistant.service import Assistant
+    from tests.support.library import write_library
+
+    base = tmp_path_factory.mktemp("library")
+    write_library(base / "corpus")
+    settings = settings_for(base / "corpus", base / "index")
+    return Assistant.open(settings, log=lambda _m: None, progress=False)

@@ -21,7 +21,8 @@ from assistant.errors import IngestError
 from assistant.ingest.structure import Parsed
 from assistant.ingest.text import parse_text
 
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
+"""Bumped whenever parsing gives other reports (4: grade lines keep where they are), so indexes rebuild."""
 """Bump when parsing changes what passages a file yields: the index then rebuilds in full."""
 
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assistant.records import GRADES, Block, Section
+from assistant.records import GRADES, Block, GradeLine, Section
 
 ElementKind = Literal["title", "heading", "grade", "paragraph", "bullet", "updated", "published"]
 
@@ -68,11 +68,13 @@ class _SectionBuilder:
     path: tuple[str, ...]
     grade: str | None
     blocks: list[Block]
+    grade_line: GradeLine | None = None
 
 
 def assemble(elements: list[Element]) -> tuple[Section, ...]:
     """Turn parser elements into sections of numbered paragraphs and bullets (see module doc)."""
     stack: list[tuple[int, str, str | None]] = []  # (level, heading, grade in force)
+    lines: dict[tuple[str, ...], GradeLine] = {}  # each grade line, by the heading path it sits under
     sections: list[_SectionBuilder] = []
     current: _SectionBuilder | None = None
     paragraph = 0
@@ -84,7 +86,7 @@ def assemble(elements: list[Element]) -> tuple[Section, ...]:
         nonlocal current, paragraph, lead_in, list_para
         path = tuple(h for _, h, _ in stack)
         grade = next((g for _, _, g in reversed(stack) if g is not None), None)
-        current = _SectionBuilder(path, grade, [])
+        current = _SectionBuilder(path, grade, [], lines.get(path))
         sections.append(current)
         paragraph, lead_in, list_para = 0, None, None
         return current
@@ -102,8 +104,11 @@ def assemble(elements: list[Element]) -> tuple[Section, ...]:
             if stack and stack[-1][2] is None:
                 level, heading, _ = stack[-1]
                 stack[-1] = (level, heading, as_grade(text) or text)
-                if current is not None and current.path == tuple(h for _, h, _ in stack):
+                path = tuple(h for _, h, _ in stack)
+                lines[path] = GradeLine(stack[-1][2] or text, text, el.start, el.end, el.page, el.page_label)
+                if current is not None and current.path == path:
                     current.grade = stack[-1][2]
+                    current.grade_line = lines[path]
             continue
         if el.kind not in ("paragraph", "bullet") or not text:
             continue
@@ -138,4 +143,4 @@ def assemble(elements: list[Element]) -> tuple[Section, ...]:
                 page_label=el.page_label,
             )
         )
-    return tuple(Section(s.path, s.grade, tuple(s.blocks)) for s in sections if s.blocks)
+    return tuple(Section(s.path, s.grade, tuple(s.blocks), s.grade_line) for s in sections if s.blocks)

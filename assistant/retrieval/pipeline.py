@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.answer import with_support
 from assistant.embedding import Embedder
+from assistant.grades import SectionGrade, index_grades
 from assistant.records import Answer, ComparisonRow, Hit, Passage, ReportMeta, Scope
 from assistant.retrieval import dense, layout, sections
 from assistant.retrieval.config import VARIANTS, RetrievalConfig, variant
@@ -134,6 +135,7 @@ class Retriever:
             mode=laid.mode,
             comparison=_comparison(laid, hits),
             reports=_cited_reports(index, scope, hits),
+            grades=_cited_grades(index, hits),
             timings=timings,
         )
         answer = with_support(answer, query.terms)
@@ -242,6 +244,13 @@ def _cited_reports(index: LoadedIndex, scope: Scope, hits: tuple[Hit, ...]) -> d
     """Metadata of the reports searched and of every report a hit cites."""
     ids = [*scope.reports, *(p.report_id for h in hits for p in (h.passage, *h.also_in))]
     return {rid: index.reports[rid] for rid in dict.fromkeys(ids) if rid in index.reports}
+
+
+def _cited_grades(index: LoadedIndex, hits: tuple[Hit, ...]) -> dict[str, tuple[SectionGrade, ...]]:
+    """Section grades of every report a hit cites (for grade badges and the JSON ``grade_stated``)."""
+    every = index_grades(index)
+    ids = {p.report_id for h in hits for p in (h.passage, *h.also_in)}
+    return {rid: every[rid] for rid in ids if rid in every}
 
 
 def _comparison(laid: _Laid, hits: tuple[Hit, ...]) -> tuple[ComparisonRow, ...]:

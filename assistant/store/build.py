@@ -21,10 +21,11 @@ import numpy as np
 from assistant import __version__
 from assistant.embedding import Embedder, canonical_model_id, embed_all, make_embedder
 from assistant.errors import CorpusError, IngestError, StoreError
+from assistant.grades import section_grades
 from assistant.ingest import EXTENSIONS, PARSER_VERSION, discover, load_report, refused_files
 from assistant.ingest.metadata import sidecar_for
 from assistant.passages import dense_units, lexical_text, report_passages
-from assistant.records import Passage, ReportMeta
+from assistant.records import Passage, Report
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.settings import Settings
 from assistant.store import layout
@@ -163,7 +164,7 @@ def update_index(
             taken.add(report.meta.id)
             passages = list(report_passages(report))
             new_passages.extend(passages)
-            entries[f.path] = _entry(f, report.meta, len(passages))
+            entries[f.path] = _entry(f, report, len(passages))
         if old is not None and old_version is not None and not plan.rebuild_reason:
             skipped.extend(item for item in old.skipped if item.path in set(plan.unchanged))
             reused, reused_blocks, reused_entries = _reuse(old_version, old, keep)
@@ -203,8 +204,10 @@ def _whole_live_version(index: Path, log: Log) -> tuple[Path | None, Manifest | 
     return version, manifest
 
 
-def _entry(f: FileState, meta: ReportMeta, count: int) -> ReportEntry:
-    return ReportEntry(meta.id, f.path, f.fingerprint, f.size, f.mtime_ns, count, meta.to_dict())
+def _entry(f: FileState, report: Report, count: int) -> ReportEntry:
+    meta = report.meta
+    grades = tuple(g.to_dict() for g in section_grades(report))
+    return ReportEntry(meta.id, f.path, f.fingerprint, f.size, f.mtime_ns, count, meta.to_dict(), grades)
 
 
 def _embed(

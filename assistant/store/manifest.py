@@ -32,13 +32,19 @@ class ReportEntry:
     mtime_ns: int
     passages: int
     meta: dict[str, Any] = field(default_factory=dict)
+    grades: tuple[dict[str, Any], ...] = ()
+    """Each graded section's grade as the report states it (:class:`assistant.grades.SectionGrade`)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["grades"] = list(self.grades)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ReportEntry:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+        fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        fields["grades"] = tuple(fields.get("grades", ()))
+        return cls(**fields)
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,16 @@ def check_common(
         assert isinstance(row["section"], str)
 
 
+def check_declines(rows: list[dict[str, Any]]) -> None:
+    """A single-report question has gold and a section exactly when it is not out of scope."""
+    for row in rows:
+        declined = row["kind"] == "out_of_scope"
+        assert bool(row["gold"]) != declined, f"{row['id']}: gold must be empty exactly when out of scope"
+        assert (row["section"] == "") == declined, (
+            f"{row['id']}: section must be empty exactly when out of scope"
+        )
+
+
 @pytest.fixture(scope="module")
 def met_passages() -> list[Passage]:
     report = load_report(MET_REPORT, MET_REPORT.parent)
@@ -102,12 +112,7 @@ def test_single_report_set_is_well_formed() -> None:
     assert len(rows) >= MIN_SINGLE
     assert kinds.count("paraphrase") >= MIN_PARAPHRASE
     assert kinds.count("out_of_scope") >= MIN_OUT_OF_SCOPE
-    for row in rows:
-        declined = row["kind"] == "out_of_scope"
-        assert bool(row["gold"]) != declined, f"{row['id']}: gold must be empty exactly when out of scope"
-        assert (row["section"] == "") == declined, (
-            f"{row['id']}: section must be empty exactly when out of scope"
-        )
+    check_declines(rows)
 
 
 def test_single_report_gold_is_in_a_passage_under_its_section(met_passages: list[Passage]) -> None:

@@ -79,8 +79,20 @@ def check_common(
         assert isinstance(row["section"], str)
 
 
-def check_declines(rows: list[dict[str, Any]]) -> None:
-    """A single-report question has gold and a section exactly when it is not out of scope."""
+def check_single_set(
+    rows: list[dict[str, Any]],
+    kinds: frozenset[str],
+    id_pattern: str,
+    minimum: tuple[int, int, int],
+) -> None:
+    """A set of questions about one report: the common checks, at least ``minimum`` questions
+    (all, paraphrase, out of scope), and gold and a section exactly when not out of scope."""
+    check_common(rows, SINGLE_KEYS, kinds, id_pattern)
+    asked = [row["kind"] for row in rows]
+    at_least_all, at_least_paraphrase, at_least_declined = minimum
+    assert len(rows) >= at_least_all
+    assert asked.count("paraphrase") >= at_least_paraphrase
+    assert asked.count("out_of_scope") >= at_least_declined
     for row in rows:
         declined = row["kind"] == "out_of_scope"
         assert bool(row["gold"]) != declined, f"{row['id']}: gold must be empty exactly when out of scope"
@@ -106,13 +118,9 @@ def holding(passages: list[Passage], gold: str) -> list[Passage]:
 
 
 def test_single_report_set_is_well_formed() -> None:
-    rows = read_rows(SINGLE)
-    check_common(rows, SINGLE_KEYS, SINGLE_KINDS, r"B\d{3}")
-    kinds = [row["kind"] for row in rows]
-    assert len(rows) >= MIN_SINGLE
-    assert kinds.count("paraphrase") >= MIN_PARAPHRASE
-    assert kinds.count("out_of_scope") >= MIN_OUT_OF_SCOPE
-    check_declines(rows)
+    check_single_set(
+        read_rows(SINGLE), SINGLE_KINDS, r"B\d{3}", (MIN_SINGLE, MIN_PARAPHRASE, MIN_OUT_OF_SCOPE)
+    )
 
 
 def test_single_report_gold_is_in_a_passage_under_its_section(met_passages: list[Passage]) -> None:

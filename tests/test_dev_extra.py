@@ -18,7 +18,7 @@ from assistant.ingest import load_report
 from assistant.passages import report_passages
 from assistant.records import Passage
 from tests.support.corpus import DEV_QUESTIONS, REPORT
-from tests.test_blind_sets import SINGLE_KEYS, check_common, check_declines, holding, read_rows
+from tests.test_blind_sets import SINGLE_KEYS, check_single_set, holding, read_rows
 
 EXTRA = Path(__file__).resolve().parent / "data" / "questions-dev-extra.jsonl"
 KINDS = frozenset({"paraphrase", "keyword", "acronym", "short", "out_of_scope"})
@@ -32,13 +32,9 @@ def met_passages() -> list[Passage]:
 
 def test_extra_set_is_well_formed() -> None:
     rows = read_rows(EXTRA)
-    check_common(rows, SINGLE_KEYS, KINDS, r"D\d{3}")
+    check_single_set(rows, KINDS, r"D\d{3}", (MIN_TOTAL, MIN_PARAPHRASE, MIN_OUT_OF_SCOPE))
     kinds = [row["kind"] for row in rows]
-    assert len(rows) >= MIN_TOTAL
-    assert kinds.count("paraphrase") >= MIN_PARAPHRASE
-    assert kinds.count("out_of_scope") >= MIN_OUT_OF_SCOPE
     assert sum(kinds.count(k) for k in ("keyword", "acronym", "short")) >= MIN_NAMED
-    check_declines(rows)
     for row in rows:
         assert row.keys() == SINGLE_KEYS, f"{row['id']}: unexpected keys {sorted(row.keys() - SINGLE_KEYS)}"
 

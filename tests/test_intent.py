@@ -34,7 +34,7 @@ def passage(
         ("How was the force graded on victims?", {GRADE}),
         ("What rating did it get for fraud?", {GRADE}),
         ("What are the strengths of its neighbourhood work?", {POSITIVE}),
-        ("What is working well in custody?", {POSITIVE}),
+        ("What innovative practice was found in custody?", {POSITIVE}),
         ("What weaknesses were found in call handling?", {NEGATIVE}),
         ("What should the force do about missing children?", {RECOMMENDATION}),
         ("What are the areas for improvement on fraud?", {RECOMMENDATION}),
@@ -54,6 +54,8 @@ def test_passage_kinds_come_from_structure_and_wording() -> None:
         passage("a new scheme;", lead_in="Positive developments include:", bullet=1)
     )
     assert NEGATIVE in passage_kinds(passage("delays;", lead_in="Weaknesses include:", bullet=2))
+    # A negator turns an evaluative word round: "less positive aspects" lists weaknesses.
+    assert passage_kinds(passage("delays;", lead_in="Less positive aspects include:", bullet=1)) == {NEGATIVE}
     assert RECOMMENDATION in passage_kinds(
         passage("Review X.", path=("Q?", "Areas for improvement"), bullet=1)
     )

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from assistant.retrieval.bodies import mentioned_in_corpus
 from assistant.retrieval.cues import question_intents
 from assistant.retrieval.lexical import stem, words
-from assistant.retrieval.vocabulary import QUESTION_WORDS, STOPWORDS
+from assistant.retrieval.vocabulary import closed_class
 
 if TYPE_CHECKING:
     from assistant.retrieval.query import Query
@@ -99,7 +99,7 @@ def topic_gap(query: Query, index: LoadedIndex) -> Gap:
         covered |= topic_words
     for raw in dict.fromkeys(query.words):
         w = query.corrections.get(raw, raw).removesuffix("'s").split("'")[0]
-        if w in STOPWORDS or w in QUESTION_WORDS or w.isdigit() or len(w) < 3:
+        if closed_class(w) or w.isdigit() or len(w) < 3:
             continue
         if w in covered or w.removesuffix("s") in covered or question_intents(w):
             continue

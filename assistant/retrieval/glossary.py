@@ -139,12 +139,12 @@ def _glossary_data() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def packaged_topics() -> tuple[str, ...]:
-    """Subjects of policing and inspection listed in ``glossary.toml`` plus every glossary term."""
-    data = _glossary_data()
-    topics = list(data.get("topics", {}).get("names", []))
-    topics += [long for longs in data.get("acronyms", {}).values() for long in longs]
-    topics += [term for group in data.get("synonyms", {}).get("groups", []) for term in group]
-    return tuple(dict.fromkeys(topics))
+    """Subjects HMICFRS inspects (``topics.toml``): the only topics that can justify declining.
+
+    Glossary terms are not topics: a synonym added for expansion must not become a reason to decline.
+    """
+    text = resources.files("assistant.retrieval").joinpath("topics.toml").read_text("utf-8")
+    return tuple(dict.fromkeys(tomllib.loads(text)["topics"]["names"]))
 
 
 @lru_cache(maxsize=4)

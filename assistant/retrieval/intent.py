@@ -34,18 +34,37 @@ __all__ = [
     "structure_bonus",
 ]
 
-_POSITIVE_LEAD = re.compile(r"\b(positive\w*|promising|strengths?|good|well|innovative|notabl\w*)\b")
-_NEGATIVE_LEAD = re.compile(r"\b(weakness\w*|let down|less positive\w*|concerns?|failures?|problems?)\b")
+_POLARITY = {
+    POSITIVE: re.compile(r"\b(positive\w*|promising|strengths?|good|well|innovative|notabl\w*|successful)\b"),
+    NEGATIVE: re.compile(r"\b(weak\w*|concerns?|failures?|problems?|poor\w*|shortcomings?|gaps?)\b"),
+}
+"""Evaluative words that give a list's lead-in its polarity ("Positive developments include:",
+"Weaknesses include:"): the appraisal inventory and plain evaluative adjectives."""
+_NEGATOR = re.compile(r"\b(less|not|no|never|lack of|without)\s+(?:\w+\s+)?$")
+"""A negator just before an evaluative word turns its polarity ("less positive aspects")."""
 _RECOMMEND_HEADING = re.compile(r"\b(areas? for improvement|recommendations?|causes? of concern)\b")
+"""HMICFRS's own headings for what a force must do (appraisal inventory)."""
 _RECOMMEND_TEXT = re.compile(r"^(the force|it|they|forces?) (should|must|needs? to)\b|\bneeds? to:$")
+"""A sentence of obligation with the force as its subject (English modal grammar)."""
 _GRADE_TEXT = re.compile(
-    r"\b(outstanding|inadequate|rating|rated|graded|requires? improvement|needs? to improve"
-    r"|more needs to be done|(is|are|was|were) (generally |broadly |largely )?(good|effective))\b"
+    r"\b(outstanding|inadequate|rating|rated|graded|requires? improvement"
+    r"|(is|are|was|were) (good|outstanding|inadequate) at)\b"
 )
+"""Text that states a grade: the grading inventory, and its judgement form ("is good at")."""
 
 
 def _lower(text: str | None) -> str:
     return (text or "").lower().replace("’", "'")
+
+
+def polarity(text: str) -> str | None:
+    """POSITIVE or NEGATIVE from ``text``'s first evaluative word (a negator before it turns it)."""
+    found = []
+    for name, pattern in _POLARITY.items():
+        for m in pattern.finditer(text):
+            flipped = bool(_NEGATOR.search(text[: m.start()]))
+            found.append((m.start(), (NEGATIVE if name == POSITIVE else POSITIVE) if flipped else name))
+    return min(found)[1] if found else None
 
 
 def passage_kinds(p: Passage) -> frozenset[str]:
@@ -55,10 +74,11 @@ def passage_kinds(p: Passage) -> frozenset[str]:
     opening = p.paragraph == 1 and p.bullet is None
     if (opening and p.grade) or _GRADE_TEXT.search(text):
         kinds.add(GRADE)
-    if _POSITIVE_LEAD.search(lead) or (p.bullet is None and _POSITIVE_LEAD.search(text[:60])):
-        kinds.add(POSITIVE)
-    if _NEGATIVE_LEAD.search(lead):
-        kinds.add(NEGATIVE)
+    tone = (
+        polarity(lead) if lead else (polarity(text[:60]) if p.bullet is None and text.endswith(":") else None)
+    )
+    if tone is not None:
+        kinds.add(tone)
     if _RECOMMEND_HEADING.search(headings) or _RECOMMEND_TEXT.search(text) or _RECOMMEND_TEXT.search(lead):
         kinds.add(RECOMMENDATION)
     return frozenset(kinds)

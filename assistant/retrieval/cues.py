@@ -90,3 +90,40 @@ def scope_words_removed(text: str) -> str:
     out.append(text[pos:])
     kept = re.sub(r"\s+", " ", " ".join(out)).strip()
     return kept if words(kept) else text
+
+
+_ACRONYM = re.compile(r"[A-Z][A-Z&]+s?|[A-Z][a-z]?[A-Z]+s?")
+"""An acronym, plural or not ("PCSOs", "MARACs", "HMICFRS", "ViSOR"): the glossary's business."""
+
+
+def names_in(text: str) -> tuple[str, ...]:
+    """Proper names the question uses ("Cressida Dick", "Transport for London", "Croydon").
+
+    English capitalises a word inside a sentence only when it is a name, so a run of capitalised
+    words counts when it is not the question's first word; a first word counts only when no
+    English dictionary has it. Force names, acronyms and closed-class words
+    ("What", "The") are left out. A question in title case names nothing this way.
+    """
+    from assistant.forces import forces_in
+    from assistant.retrieval.spelling import is_english
+
+    tokens = text.split()
+    capitalised = sum(t[:1].isupper() for t in tokens)
+    if capitalised >= 4 and capitalised > 0.6 * len(tokens):
+        return ()
+    start = len(text) - len(text.lstrip())
+    found = []
+    for m in v.NAME.finditer(text):
+        parts = m.group(0).split()
+        while parts and v.closed_class(parts[0].lower()):
+            parts.pop(0)
+        while parts and v.closed_class(parts[-1].lower()):
+            parts.pop()
+        name = " ".join(parts)
+        if not name or _ACRONYM.fullmatch(name) or forces_in(name):
+            continue
+        content = [w.removesuffix("'s") for w in words(name) if not v.closed_class(w)]
+        first = m.start() == start and m.group(0).startswith(parts[0])
+        if content and (not first or any(not is_english(w) for w in content)):
+            found.append(name)
+    return tuple(found)

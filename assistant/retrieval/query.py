@@ -87,7 +87,9 @@ class Query:
     counted: str | None = None
     """For "how many X", what is counted (its last word)."""
     topics: tuple[str, ...] = ()
-    """Policing topics named (``[topics]`` of the glossary and glossary terms), longest first."""
+    """Topics HMICFRS inspects that the question names (``topics.toml``), longest first."""
+    names: tuple[str, ...] = ()
+    """Proper names the question uses: people, organisations, places (not forces or acronyms)."""
 
 
 def _expand(glossary: Glossary, question: str) -> Expansion:
@@ -155,4 +157,5 @@ def analyse(
         wants_figure=cues.wants_figure(question),
         counted=cues.counted(question),
         topics=tuple(topics_in(question, packaged_topics())),
+        names=cues.names_in(question),
     )

@@ -150,11 +150,14 @@ PERFORMANCE = re.compile(
 """Asking how a body performed or was judged: the grading inventory, and "how did X do/fare"."""
 
 WANTS_NUMBER = re.compile(
-    r"\b(how (many|much)|what (number|proportion|percentage|share)|number of|statistics?|stats|figures?|"
-    r"per ?cent|percentage|rate of|how often)\b",
+    r"\b(how many|how much (?!(?:has|have|had|is|was|are|were|do|does|did|will|would|can|could|should"
+    r"|more|less|better|worse)\b)|what (?:number|proportion|percentage|share)|number of|statistics?|stats"
+    r"|figures?|per ?cent|percentage)\b",
     re.I,
 )
-"""Asking for a figure."""
+"""Asking for a count or a quantity: "how many", "how much <noun>", numbers, percentages,
+statistics. Not "how much has it improved" (a degree) nor "how often" (a frequency): reports
+answer those in words ("better than in 2016", "not routinely"), so they are no reason to decline."""
 
 COUNTED_BEFORE_VERB = re.compile(
     r"\bhow many ((?:[\w’'-]+ ){0,4}?)(?:do|does|did|are|were|is|was|has|have|had|will|can|could|would|"
@@ -178,6 +181,9 @@ WHICH_REPORTS = re.compile(
     re.I,
 )
 """Asking which of the library's reports (forces) hold something."""
+
+NAME = re.compile(r"\b[A-Z][\w’'&-]*(?:\s+(?:(?:of|for|and|the|&)\s+)?[A-Z][\w’'&-]*)*")
+"""A run of capitalised words, with "of", "for", "and", "the" inside it ("Transport for London")."""
 
 YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s*[/–-]\s*(\d\d(?:\d\d)?))?\b")
 """A year, or an inspection round written as a financial year ("2016/17": the round of 2016)."""

@@ -47,7 +47,9 @@ class Assistant:
         )
         config = config or variant(settings.retriever)
         reranker = CrossEncoderReranker(settings.reranker) if settings.reranker else None
-        return cls(settings, live, Retriever(live.get, embedder, config, reranker))
+        retriever = Retriever(live.get, embedder, config, reranker)
+        retriever.warm()
+        return cls(settings, live, retriever)
 
     def ask(
         self, question: object, k: int | None = None, filters: Filters | None = None, *, widen: bool = False

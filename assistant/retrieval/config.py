@@ -17,10 +17,18 @@ class RetrievalConfig:
     fusion: str = "rrf"
     """rrf (reciprocal rank fusion) or linear (min-max normalised scores)."""
     glossary: bool = True
+    neighbours: bool = True
+    """Search with the reports' own words nearest (GloVe) to question words they never use."""
     pool: int = 100
     rrf_k: float = 60.0
     weights: dict[str, float] = field(default_factory=lambda: {"dense": 1.0, "lexical": 1.0})
     duplicate_cosine: float = 0.92
+    prf_terms: int = 0
+    """Pseudo-relevance feedback (RM3-style): terms taken from the top passages into the lexical query."""
+    prf_docs: int = 3
+    prf_weight: float = 0.3
+    lexical_by_share: bool = False
+    """Weigh the lexical list by the share of the question's wording the reports use."""
     structure_weight: float = 0.5
     """Weight of the structure list (passages that fit the question's intent) in the fusion."""
     abstain: AbstainPolicy = field(default_factory=AbstainPolicy)

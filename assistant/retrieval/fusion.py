@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -58,3 +59,18 @@ def linear(scores: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np
         part = weights.get(name, 1.0) * minmax(values)
         total = part if total is None else total + part
     return np.zeros(0) if total is None else total
+
+
+def lexical_share(document_frequencies: Mapping[str, int], passages: int) -> float:
+    """How much of a question's wording the reports use: the idf-weighted share of its terms
+    found in the index, ``sum idf(found) / sum idf(all)`` with ``idf = log(1 + N / max(df, 1))``.
+
+    When a question's key words are ones the reports never use (a paraphrase), BM25 can only
+    match its other, lesser words, and its ranking deserves less trust than the dense one.
+    """
+    if not document_frequencies or passages <= 0:
+        return 1.0
+    idf = {t: math.log(1 + passages / max(df, 1)) for t, df in document_frequencies.items()}
+    total = sum(idf.values())
+    found = sum(v for t, v in idf.items() if document_frequencies[t] > 0)
+    return found / total if total > 0 else 1.0

@@ -9,8 +9,9 @@ layout steps are the pure functions of the sibling modules (rank, layout, divers
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -24,11 +25,13 @@ from assistant.retrieval.config import VARIANTS, RetrievalConfig, variant
 from assistant.retrieval.diversity import diversify, prefer_cited_copies
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.glossary import Glossary, packaged_glossary
+from assistant.retrieval.lexical import stem
+from assistant.retrieval.neighbours import corpus_neighbours, glove
 from assistant.retrieval.query import Query, analyse
 from assistant.retrieval.rank import Ranking, allowed_rows, rank
 from assistant.retrieval.rerank import RERANK_DEPTH, Reranker
 from assistant.retrieval.scope import resolve_scope
-from assistant.retrieval.vocabulary import GRADE
+from assistant.retrieval.vocabulary import GRADE, closed_class
 from assistant.store.load import LoadedIndex
 
 __all__ = ["VARIANTS", "RetrievalConfig", "Retriever", "variant"]
@@ -62,6 +65,11 @@ class Retriever:
         self.config = config or RetrievalConfig()
         self.reranker = reranker
 
+    def warm(self) -> None:
+        """Start loading the word vectors in the background, so no question waits for them."""
+        if self.config.neighbours:
+            threading.Thread(target=glove, name="load-word-vectors", daemon=True).start()
+
     def analyse(self, question: object, index: LoadedIndex | None = None) -> Query:
         """The question analysed once (see :mod:`assistant.retrieval.query`)."""
         index = index or self._source()
@@ -71,7 +79,8 @@ class Retriever:
             else Glossary()
         )
         choices = index.derived("vocabulary list", lambda: list(index.vocabulary))
-        return analyse(question, glossary, index.vocabulary, choices)
+        related = _related_words(index) if self.config.neighbours else None
+        return analyse(question, glossary, index.vocabulary, choices, related or (lambda _w: ()))
 
     def ask(
         self, question: object, k: int = 5, filters: Filters | None = None, *, widen: bool = False
@@ -128,7 +137,7 @@ class Retriever:
             abstained=abstained,
             notice=" ".join(n for n in (query.notice, reason if abstained else None) if n) or None,
             query=query.dense_text,
-            expansions=query.expansion.added,
+            expansions=(*query.expansion.added, *dict.fromkeys(near for _, near, _ in query.related)),
             corrections=dict(query.corrections),
             terms=tuple(query.terms),
             scope=scope,
@@ -219,6 +228,24 @@ class Retriever:
         if scope.forces and not scope.years and len(years) > 1:
             return _Laid(layout.latest_first(layout.with_each_year(ranked, year, k), year), also)
         return _Laid(ranked[:k], also)
+
+
+def _related_words(index: LoadedIndex) -> Callable[[str], Sequence[tuple[str, float]]] | None:
+    """Nearest report words for a word the reports never use (None when GloVe is not installed)."""
+    found = index.derived(
+        "word neighbours",
+        lambda: corpus_neighbours(index.vocabulary, lambda w: len(w) > 2 and not closed_class(w)),
+    )
+    if found is None:
+        return None
+    near = found
+
+    def related(word: str) -> Sequence[tuple[str, float]]:
+        if word in index.vocabulary or index.lexical.document_frequency(stem(word)) > 0:
+            return ()
+        return near.nearest(word)
+
+    return related
 
 
 def _opening(p: Passage) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.errors import QuestionError
@@ -25,7 +25,7 @@ from assistant.retrieval.bodies import bodies_in, force_words
 from assistant.retrieval.glossary import Expansion, Glossary, normalise_phrase, packaged_topics, topics_in
 from assistant.retrieval.lexical import tokenize, words
 from assistant.retrieval.spelling import correct
-from assistant.retrieval.vocabulary import QUESTION_WORDS, STOPWORDS
+from assistant.retrieval.vocabulary import QUESTION_WORDS, STOPWORDS, closed_class
 
 MAX_QUESTION_CHARS = 1000
 """Far beyond any real question; the model reads at most 256 word pieces anyway."""
@@ -90,6 +90,9 @@ class Query:
     """Topics HMICFRS inspects that the question names (``topics.toml``), longest first."""
     names: tuple[str, ...] = ()
     """Proper names the question uses: people, organisations, places (not forces or acronyms)."""
+    related: tuple[tuple[str, str, float], ...] = ()
+    """For question words the reports never use: ``(word, report word, cosine)`` of their nearest
+    report words (:mod:`assistant.retrieval.neighbours`)."""
 
 
 def _expand(glossary: Glossary, question: str) -> Expansion:
@@ -101,11 +104,16 @@ def _expand(glossary: Glossary, question: str) -> Expansion:
     return glossary.expand(kept)
 
 
+def _no_related(_word: str) -> Sequence[tuple[str, float]]:
+    return ()
+
+
 def analyse(
     raw: object,
     glossary: Glossary,
     vocabulary: Mapping[str, int],
     choices: list[str] | None = None,
+    related: Callable[[str], Sequence[tuple[str, float]]] = _no_related,
 ) -> Query:
     """Clean, expand and repair a question (see module docstring)."""
     question, notice = clean_question(raw)
@@ -129,12 +137,25 @@ def analyse(
             tuple(dict.fromkeys(expansion.alternatives + extra.alternatives)),
         )
     topic = cues.scope_words_removed(repaired)
-    dense = topic + (f" ({'; '.join(expansion.added)})" if expansion.added else "")
+    nearby = tuple(
+        (w, near, cosine)
+        for w in dict.fromkeys(words(topic))
+        if not closed_class(w) and w not in known
+        for near, cosine in related(w)
+    )
+    added = (*expansion.added, *dict.fromkeys(near for _, near, _ in nearby))
+    dense = topic + (f" ({'; '.join(added)})" if added else "")
     terms: dict[str, float] = {}
     for alt in expansion.added:
         alt_terms = tokenize(alt, query=True)
         for t in alt_terms:
             terms[t] = max(terms.get(t, 0.0), EXPANSION_WEIGHT / len(alt_terms))
+    per_word: dict[str, int] = {}
+    for w, _, _ in nearby:
+        per_word[w] = per_word.get(w, 0) + 1
+    for w, near, cosine in nearby:
+        for t in tokenize(near, query=True):
+            terms[t] = max(terms.get(t, 0.0), EXPANSION_WEIGHT * cosine / per_word[w])
     for t in tokenize(topic, query=True):
         terms[t] = 1.0
     return Query(
@@ -158,4 +179,5 @@ def analyse(
         counted=cues.counted(question),
         topics=tuple(topics_in(question, packaged_topics())),
         names=cues.names_in(question),
+        related=nearby,
     )

@@ -11,7 +11,7 @@ its best passages, which filtering a fixed top-N afterwards would lose.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -96,7 +96,10 @@ def rank(
         dense_ids, _ = dense.search(index, qvec, pool, rows)
     lap("dense")
     lexical_ids = np.zeros(0, np.int64)
-    bm25_all = index.lexical.scores(dict(query.terms))
+    terms = dict(query.terms)
+    if config.prf_terms and method == "hybrid":
+        terms = _feedback(index, terms, dense_ids[: config.prf_docs], config)
+    bm25_all = index.lexical.scores(terms)
     if method != "dense":
         within = bm25_all if rows is None else bm25_all[rows]
         lexical_ids = dense.top_k(within, pool)
@@ -109,9 +112,40 @@ def rank(
     in_dense, in_lex = np.isin(ids, dense_ids), np.isin(ids, lexical_ids)
     dense_rank = fusion.ranks_from_scores(ids[in_dense], cos[in_dense])
     lexical_rank = fusion.ranks_from_scores(ids[in_lex], bm[in_lex])
-    fused = _fuse(config, cos, bm, ids, dense_rank, lexical_rank)
+    weights = dict(config.weights)
+    if config.lexical_by_share:
+        own = {t: index.lexical.document_frequency(t) for t, w in query.terms.items() if w >= 1.0}
+        weights["lexical"] = weights.get("lexical", 1.0) * fusion.lexical_share(own, len(index))
+    fused = _fuse(replace(config, weights=weights), cos, bm, ids, dense_rank, lexical_rank)
     fused = fused + _structure(index, query, ids, fused, config)
     return Ranking(ids, cos, bm, fused, np.argsort(-fused, kind="stable"))
+
+
+def _feedback(
+    index: LoadedIndex, terms: dict[str, float], top: np.ndarray, config: RetrievalConfig
+) -> dict[str, float]:
+    """RM3-style expansion: the terms most characteristic of the top dense passages (tf x idf),
+    added to the lexical query with :attr:`RetrievalConfig.prf_weight` shared among them."""
+    import math
+
+    from assistant.passages import lexical_text
+    from assistant.retrieval.lexical import tokenize
+
+    counts: dict[str, float] = {}
+    for i in top:
+        for t in tokenize(lexical_text(index.table.get(int(i)))):
+            counts[t] = counts.get(t, 0.0) + 1.0
+    n = len(index)
+    scored = {
+        t: c * math.log(1 + n / max(index.lexical.document_frequency(t), 1))
+        for t, c in counts.items()
+        if t not in terms
+    }
+    best = sorted(scored, key=lambda t: -scored[t])[: config.prf_terms]
+    out = dict(terms)
+    for t in best:
+        out[t] = config.prf_weight / max(len(best), 1)
+    return out
 
 
 def _fuse(

@@ -74,7 +74,12 @@ def test_rarity_weighs_specific_words_over_common_ones() -> None:
 
 
 def test_topic_rule_abstains_on_unknown_topics_and_not_on_paraphrases(index: LoadedIndex) -> None:
-    assert decide("How does the Met handle cybercrime and misconduct complaints?", index, cosine=0.45).abstain
+    # Words the reports lack are no reason by themselves: the gap rule is off unless switched on.
+    question = "How does the Met handle cybercrime and misconduct complaints?"
+    assert not decide(question, index, cosine=0.45).abstain
+    query = analyse(question, packaged_glossary().with_pairs(index.definitions), index.vocabulary)
+    policy = AbstainPolicy(gap_rule=True)
+    assert policy.decide(query, (hit("Some text.", 0.3),), index).abstain
     # A named policing topic the reports never mention, and no topic they do mention.
     verdict = decide("How does the Met deal with hate crime?", index, cosine=0.7)
     assert verdict.abstain and "hate crime" in (verdict.reason or "")
@@ -90,3 +95,26 @@ def test_risk_is_the_documented_box() -> None:
     assert policy.risk(Features(best_cosine=0.45, gap=9.0)) == pytest.approx(0.5)  # nearer bound counts
     assert policy.risk(Features(best_cosine=0.6, gap=9.0)) < 0  # a close match is answered
     assert policy.risk(Features(best_cosine=0.1, gap=1.0)) < 0  # a vague question is answered
+
+
+def test_names_services_and_office_holders_the_reports_never_mention(index: LoadedIndex) -> None:
+    verdict = decide("What did Cressida Dick say about detectives?", index, cosine=0.4)
+    assert verdict.abstain and "Cressida Dick" in (verdict.reason or "")
+    # A place that only says where, in a question that still matches its passage well.
+    assert not decide("Does the Met go after crime bosses beyond the M25?", index, cosine=0.55).abstain
+    ambulance = decide("How long do Met officers wait for an ambulance?", index, cosine=0.6)
+    assert ambulance.abstain and "ambulance" in (ambulance.reason or "")
+    person = decide("Who was the Commissioner when the inspection was done?", index, cosine=0.6)
+    assert person.abstain and "names anyone" in (person.reason or "")
+    named = ("The Commissioner, Sir Example Person, welcomed the report.",)
+    assert not decide("Who was the Commissioner when the inspection was done?", index, 0.6, named).abstain
+
+
+def test_figures_given_in_words_are_answers(index: LoadedIndex) -> None:
+    texts = ("It is struggling to fill a large number of detective vacancies.",)
+    assert not decide("How many detective vacancies does the Met have?", index, 0.6, texts).abstain
+    assert decide(
+        "How many detective vacancies does the Met have?", index, 0.6, ("Detectives are short.",)
+    ).abstain
+    assert not decide("How much has the Met improved since 2016?", index, 0.6).abstain
+    assert not decide("How often does the force evaluate its initiatives?", index, 0.6).abstain

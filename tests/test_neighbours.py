@@ -26,7 +26,7 @@ def test_only_close_report_words_are_neighbours() -> None:
 def test_a_question_word_the_reports_lack_is_searched_with_their_word() -> None:
     near = toy()
     q = analyse("Where is it working with the council?", Glossary(), {"working": 1}, None, near.nearest)
-    assert ("council", "authority") == q.related[0][:2]
+    assert q.related[0][:2] == ("council", "authority")
     assert "authority" in q.dense_text and q.terms["author"] < 1.0
     assert q.terms["council"] == 1.0  # the question's own word keeps its full weight
 

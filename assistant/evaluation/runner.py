@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,39 @@ def _allowed(q: Question, reports: Mapping[str, ReportMeta]) -> tuple[str, ...]:
     )
 
 
+@dataclass(frozen=True)
+class Returned:
+    """What an answer showed, as scoring needs it: each card's ``(report id, text)`` copies (the
+    passage first, then its ``also_in`` copies), and whether it declined."""
+
+    cards: tuple[tuple[tuple[str, str], ...], ...]
+    abstained: bool
+    mode: str = "passages"
+    top_scores: Mapping[str, float] = field(default_factory=dict)
+    stages_ms: Mapping[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, answer: Answer) -> Returned:
+        cards = tuple(tuple((p.report_id, p.text) for p in (h.passage, *h.also_in)) for h in answer.hits)
+        top = dict(answer.hits[0].scores) if answer.hits else {}
+        return cls(cards, answer.abstained, answer.mode, top, dict(answer.timings))
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Returned:
+        """From one object printed by ``assistant ask --json`` (any version: keys only grow)."""
+        cards = tuple(
+            tuple(
+                (str(c.get("report_id", "")), str(c.get("text", p.get("text", ""))))
+                for c in (p, *p.get("also_in", []))
+            )
+            for p in data.get("passages", [])
+        )
+        return cls(cards, bool(data.get("abstained")), str(data.get("mode", "passages")))
+
+
 def score_answer(
     q: Question,
-    answer: Answer,
+    answer: Answer | Returned,
     latency_ms: float,
     passages: Sequence[Passage],
     reports: Mapping[str, ReportMeta] | None = None,
@@ -43,31 +74,30 @@ def score_answer(
     is in a gold report. A card is relevant when its passage or one of its ``also_in`` copies is.
     Copies of one wording in several reports count once in the ideal list (they make one card).
     """
+    shown = answer if isinstance(answer, Returned) else Returned.of(answer)
     wanted = set(q.gold_report)
 
-    def relevant(p: Passage) -> bool:
-        return (not wanted or p.report_id in wanted) and is_relevant(p.text, q.gold)
+    def relevant(report_id: str, text: str) -> bool:
+        return (not wanted or report_id in wanted) and is_relevant(text, q.gold)
 
-    cards = tuple((h.passage, *h.also_in) for h in answer.hits)
-    rel_reports = tuple(tuple(p.report_id for p in card if relevant(p)) for card in cards)
+    rel_reports = tuple(tuple(r for r, t in card if relevant(r, t)) for card in shown.cards)
     rels = tuple(bool(r) for r in rel_reports) if q.in_scope else ()
-    total = len({wording_key(p.text) for p in passages if relevant(p)}) if q.in_scope else 0
-    top = dict(answer.hits[0].scores) if answer.hits else {}
+    total = len({wording_key(p.text) for p in passages if relevant(p.report_id, p.text)}) if q.in_scope else 0
     return Scored(
         q.id,
         q.kind,
         q.in_scope,
-        answer.abstained,
+        shown.abstained,
         rels,
         total,
         latency_ms,
-        top,
-        dict(answer.timings),
-        cards=tuple(tuple(p.report_id for p in card) for card in cards),
+        dict(shown.top_scores),
+        dict(shown.stages_ms),
+        cards=tuple(tuple(r for r, _ in card) for card in shown.cards),
         relevant_reports=rel_reports,
         gold_reports=q.gold_report,
         allowed=_allowed(q, reports or {}),
-        mode=answer.mode,
+        mode=shown.mode,
     )
 
 

@@ -7,22 +7,27 @@ one is enough:
 
 1. **Another body.** The question is about a force or service no indexed report covers
    (:func:`assistant.retrieval.bodies.unknown_bodies`).
-2. **A figure nobody gives.** The question asks for a count or quantity ("how many", "what
-   percentage") and no top passage gives one, in figures or in words: for "how many X", a
-   number or a quantity word ("a large number of", "few", "most") within three words before
-   X; otherwise digits. A degree or a frequency ("how much has it improved", "how often") is
+2. **A figure or a name nobody gives.** The question asks who holds an office ("who was the
+   Commissioner?") and no top passage names a person. Or it asks for a count or quantity
+   ("how many", "what percentage") and no top passage gives one, in figures or in words: for
+   "how many X", a number or a quantity word ("a large number of", "few", "most") within three
+   words before X; otherwise digits. A degree or a frequency ("how much has it improved", "how often") is
    not a figure: reports answer those in words.
 3. **An unmentioned topic.** The question names topics HMICFRS inspects (``topics.toml``)
    and the reports mention none of them, nor any glossary alternative ("hate crime").
 4. **An unmentioned name.** The question names a person, organisation or place that no
-   indexed report mentions ("Cressida Dick", "Transport for London").
-5. **Little of it in the reports.** ``gap >= min_gap`` and ``best_cosine <= max_cosine``:
-   much of what the question names is missing from the corpus
-   (:mod:`assistant.retrieval.coverage`) *and* even the best passage is a weak match.
-   Both conditions must hold, so a paraphrase with unusual words but a close match, or a
-   vague question with a weak match, is still answered. The two bounds are calibrated on
-   the dev questions with cross-validation (``python -m assistant.evaluation.calibrate``;
-   docs/EVALUATION.md).
+   indexed report mentions ("Cressida Dick", "Transport for London"), and even the best
+   passage is a weak match (``best_cosine <= name_max_cosine``): a place used only to say
+   where ("beyond the M25") leaves the rest of the question answerable, and then the
+   question still matches its passage well.
+5. **Little of it in the reports** (off by default). ``gap >= min_gap`` and ``best_cosine <=
+   max_cosine``: much of what the question names is missing from the corpus
+   (:mod:`assistant.retrieval.coverage`) and even the best passage is a weak match. Measured
+   on the dev questions, no bounds separate a question in a reader's own words ("do bobbies
+   realise …") from one about an absent topic: tuned so that it declines no answerable dev
+   question, it catches 5 % of out-of-scope ones, and under cross-validation it wrongly
+   declines 3 % of answerable ones (docs/EVALUATION.md). A wrong decline is the worst error,
+   so the rule stays switched off (``gap_rule=False``) and is kept for that measurement.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from typing import TYPE_CHECKING
 
 from assistant.retrieval.bodies import covered_forces, mentioned_in_corpus, unknown_bodies
 from assistant.retrieval.coverage import FAMILY_PREFIX, topic_gap
+from assistant.retrieval.cues import names_person
 
 if TYPE_CHECKING:
     from assistant.records import Hit
@@ -72,6 +78,8 @@ class Features:
     has_number: bool = False
     missing_topics: tuple[str, ...] = ()
     missing_names: tuple[str, ...] = ()
+    wants_person: bool = False
+    has_person: bool = False
     present_topics: tuple[str, ...] = ()
 
     @property
@@ -101,6 +109,8 @@ def features(query: Query, hits: tuple[Hit, ...], index: LoadedIndex) -> Feature
         missing_topics=gap.missing_topics,
         present_topics=gap.present_topics,
         missing_names=tuple(n for n in query.names if not mentioned_in_corpus(n, index)),
+        wants_person=query.wants_person,
+        has_person=any(names_person(h.passage.text) for h in hits[:5]),
     )
 
 
@@ -110,6 +120,8 @@ class AbstainPolicy:
 
     min_gap: float = 4.5
     max_cosine: float = 0.44
+    name_max_cosine: float = 0.45
+    gap_rule: bool = False
     enabled: bool = True
 
     def risk(self, f: Features) -> float:
@@ -122,15 +134,17 @@ class AbstainPolicy:
         if f.unknown_bodies:
             bodies = ", ".join(f.unknown_bodies)
             return f"No indexed report is about {bodies} (the library covers: {covered_forces})."
+        if f.wants_person and not f.has_person:
+            return "The question asks who holds an office, and no matching passage names anyone."
         if f.wants_number and not f.has_number:
             return (
                 "The question asks for a figure, and no matching passage gives one, in figures or in words."
             )
         if f.only_unmentioned_topics:
             return f"The indexed reports do not mention {', '.join(f.missing_topics)}."
-        if f.missing_names:
+        if f.missing_names and f.best_cosine <= self.name_max_cosine:
             return f"No indexed report mentions {', '.join(f.missing_names)}."
-        if self.risk(f) > 0:
+        if self.gap_rule and self.risk(f) > 0:
             missing = f" ({', '.join(f.missing)})" if f.missing else ""
             return f"The indexed reports do not appear to discuss this{missing}."
         return None

@@ -14,14 +14,35 @@ if TYPE_CHECKING:
     from assistant.store.load import LoadedIndex
 
 FIRE = "fire and rescue service"
-_FIRE = re.compile(r"\b(fire and rescue|fire & rescue|fire brigade|fire service|fire authority)\b", re.I)
+SERVICES: dict[str, tuple[str, ...]] = {
+    FIRE: (
+        "fire and rescue",
+        "fire & rescue",
+        "fire brigade",
+        "fire service",
+        "fire authority",
+        "firefighter",
+    ),
+    "ambulance service": ("ambulance", "paramedic"),
+    "NHS": ("NHS", "national health service", "hospital", "A&E"),
+    "prison service": ("prison", "prison service", "prison officer", "jail"),
+    "probation service": ("probation",),
+}
+"""Public services other than police forces that a question may be about. Source: the services
+the UK's other inspectorates cover -- fire and rescue (HMICFRS), ambulance and hospitals (CQC),
+prisons (HM Inspectorate of Prisons), probation (HM Inspectorate of Probation)."""
+
+
+_SERVICE_PATTERNS = {
+    name: re.compile(r"\b(?:" + "|".join(re.escape(n) + "s?" for n in names) + r")\b", re.I)
+    for name, names in SERVICES.items()
+}
 
 
 def bodies_in(text: str) -> list[str]:
-    """Forces and services named in ``text`` (any fire service counts as one kind)."""
+    """Forces and other services named in ``text`` (any fire service counts as one kind)."""
     found = forces_in(text)
-    if _FIRE.search(text):
-        found.append(FIRE)
+    found += [name for name, pattern in _SERVICE_PATTERNS.items() if pattern.search(text)]
     return found
 
 
@@ -79,14 +100,28 @@ def is_indexed(body: str, index: LoadedIndex) -> bool:
 def unknown_bodies(query: Query, index: LoadedIndex) -> tuple[str, ...]:
     """Bodies ``question`` is about that no indexed report covers.
 
-    Only when the question names no indexed body at all, and for each body either asks how
-    it performed or was graded, or the reports never mention it: "Does the Met work with
-    the NCA?" and "What do the reports say about the NCA?" stay answerable.
+    A body counts when the question asks how it performed or was graded, or when the reports
+    never mention it at all: "Does the Met work with the NCA?" and "What do the reports say
+    about the NCA?" stay answerable, "How long do Met officers wait for an ambulance?" does
+    not when no report mentions ambulances. When an indexed body is named too, only bodies the
+    reports never mention count, and a comparison ("compare Kent and Durham") keeps to the
+    bodies the library has instead (its scope says which are missing).
     """
     named = query.bodies
-    if not named or any(is_indexed(b, index) for b in named):
+    if not named:
         return ()
-    return tuple(b for b in named if query.asks_performance or not mentioned_in_corpus(b, index))
+    indexed = [b for b in named if is_indexed(b, index)]
+    if indexed and query.compare:
+        return ()
+    unknown = [b for b in named if b not in indexed]
+    if indexed:
+        return tuple(b for b in unknown if not _mentioned(b, index))
+    return tuple(b for b in unknown if query.asks_performance or not _mentioned(b, index))
+
+
+def _mentioned(body: str, index: LoadedIndex) -> bool:
+    """Whether the reports mention ``body`` by name, or by any word its pattern knows it by."""
+    return any(mentioned_in_corpus(name, index) for name in SERVICES.get(body, (body,)))
 
 
 def covered_forces(index: LoadedIndex) -> str:

@@ -61,6 +61,16 @@ def wants_figure(text: str) -> bool:
     return bool(v.WANTS_NUMBER.search(text))
 
 
+def asks_person(text: str) -> bool:
+    """Whether the question asks who holds an office ("who was the Commissioner?")."""
+    return bool(v.ASKS_PERSON.search(text))
+
+
+def names_person(text: str) -> bool:
+    """Whether ``text`` names a person (a title or honorific and a name: "Sir Tom Winsor")."""
+    return bool(v.NAMES_PERSON.search(text))
+
+
 def counted(text: str) -> str | None:
     """For "how many X ...", the last word of X (what is counted); None otherwise."""
     m = v.COUNTED_BEFORE_VERB.search(text) or v.COUNTED_NEXT.search(text)

@@ -148,15 +148,25 @@ def packaged_topics() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4)
-def _topic_keys(topics: tuple[str, ...]) -> tuple[dict[str, str], tuple[str, ...]]:
-    keys = {normalise_phrase(t): t for t in topics}
-    return keys, tuple(sorted(keys, key=len, reverse=True))
+def _topic_terms(topics: tuple[str, ...]) -> tuple[tuple[str, frozenset[str]], ...]:
+    from assistant.retrieval.lexical import tokenize
+
+    terms = [(t, frozenset(tokenize(t))) for t in topics]
+    return tuple(sorted((x for x in terms if x[1]), key=lambda x: -len(x[1])))
 
 
 def topics_in(question: str, topics: tuple[str, ...]) -> list[str]:
-    """The topics named in ``question`` (whole words, plural allowed), longest first, not overlapping."""
-    keys, ordered = _topic_keys(topics)
-    return [keys[k] for k in match_phrases(normalise_phrase(question), ordered)]
+    """The topics ``question`` names: every stemmed word of the topic occurs in the question, in
+    any order and form ("children who go missing" names "missing children", "vet recruits"
+    names "vetting"). A topic inside a longer one found already is not counted again."""
+    from assistant.retrieval.lexical import tokenize
+
+    words = set(tokenize(question))
+    found: list[tuple[str, frozenset[str]]] = []
+    for topic, terms in _topic_terms(topics):
+        if terms <= words and not any(terms <= longer for _, longer in found):
+            found.append((topic, terms))
+    return [topic for topic, _ in found]
 
 
 @lru_cache(maxsize=1)

@@ -84,6 +84,8 @@ class Query:
     """Whether it asks which forces or reports hold something."""
     asks_performance: bool = False
     wants_figure: bool = False
+    wants_person: bool = False
+    """Whether it asks who holds an office (answered only by a passage naming a person)."""
     counted: str | None = None
     """For "how many X", what is counted (its last word)."""
     topics: tuple[str, ...] = ()
@@ -176,6 +178,7 @@ def analyse(
         which=cues.asks_which_reports(question),
         asks_performance=cues.asks_performance(question),
         wants_figure=cues.wants_figure(question),
+        wants_person=cues.asks_person(question),
         counted=cues.counted(question),
         topics=tuple(topics_in(question, packaged_topics())),
         names=cues.names_in(question),

@@ -149,15 +149,37 @@ PERFORMANCE = re.compile(
 )
 """Asking how a body performed or was judged: the grading inventory, and "how did X do/fare"."""
 
+MEASURES = (
+    r"money|funding|budget|budgets|cash|pounds|£|spend|spends|spent|cost|costs|paid|pay|overtime|time"
+    r"|minutes|hours|days|weeks|months|years|seconds"
+)
+"""Money and time: what "how much" and "average" ask a figure of."""
 WANTS_NUMBER = re.compile(
-    r"\b(how many|how much (?!(?:has|have|had|is|was|are|were|do|does|did|will|would|can|could|should"
-    r"|more|less|better|worse)\b)|what (?:number|proportion|percentage|share)|number of|statistics?|stats"
-    r"|figures?|per ?cent|percentage)\b",
+    r"\b(how many|how much (?:\w+ ){0,3}?(?:" + MEASURES + r")"
+    r"|what (?:number|proportion|percentage|share)|number of|statistics?|stats|figures?|per ?cent|percentage"
+    r"|(?:average|median|mean) (?:\w+ ){0,2}?(?:" + MEASURES + r"|rate|number|response|wait))\b",
     re.I,
 )
-"""Asking for a count or a quantity: "how many", "how much <noun>", numbers, percentages,
-statistics. Not "how much has it improved" (a degree) nor "how often" (a frequency): reports
-answer those in words ("better than in 2016", "not routinely"), so they are no reason to decline."""
+"""Asking for a count or a measured quantity: "how many", "how much" money or time, numbers,
+percentages, statistics, averages. Not "how much has it improved" or "how much danger" (a
+degree) nor "how often" (a frequency): reports answer those in words, so they are no reason to
+decline. Source: English quantity questions; money and time as the measures asked of forces."""
+
+PERSON_TITLES = (
+    r"commissioner|chief constable|deputy chief constable|assistant chief constable|mayor|home secretary"
+    r"|policing minister|minister|secretary of state|inspector of constabulary"
+    r"|chief inspector of constabulary"
+    r"|hm inspector|police and crime commissioner"
+)
+"""The offices whose holder a question may ask to be named. Source: the office-holders of police
+governance in England and Wales (chief officers, PCCs and mayors, ministers, HM Inspectors)."""
+ASKS_PERSON = re.compile(rf"\b(?:who|which|name)\b.{{0,60}}?\b(?:{PERSON_TITLES})s?\b", re.I)
+"""Asking for the person holding an office ("who was the Commissioner", "which HM Inspector")."""
+NAMES_PERSON = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Baroness|Commissioner|Chief Constable|Mayor|Minister)\.?"
+    r"\s+[A-Z][a-z]+"
+)
+"""A passage naming a person: a title or honorific followed by a name."""
 
 COUNTED_BEFORE_VERB = re.compile(
     r"\bhow many ((?:[\w’'-]+ ){0,4}?)(?:do|does|did|are|were|is|was|has|have|had|will|can|could|would|"

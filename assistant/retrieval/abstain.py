@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 from assistant.retrieval.bodies import covered_forces, mentioned_in_corpus, unknown_bodies
 from assistant.retrieval.coverage import FAMILY_PREFIX, topic_gap
 from assistant.retrieval.cues import names_person
+from assistant.retrieval.lexical import words
 
 if TYPE_CHECKING:
     from assistant.records import Hit
@@ -54,9 +55,11 @@ _NUMBER = (
 _QUANTITY = (
     r"(?:\b(?:a (?:large|small|significant|growing|high|low|limited) (?:number|proportion|amount) of"
     r"|many|most|few|several|numerous|all|no|none of|the majority of|a minority of|a number of|some"
-    r"|insufficient|sufficient|enough|too few|too many)\b)"
+    r"|insufficient|sufficient|enough|too few|too many|(?:the|a|an) (?:increase|rise|fall|reduction) in the"
+    r"|number of|how many|how much)\b)"
 )
-"""A quantity given in words: how reports answer "how many" without a figure."""
+"""A quantity given in words, or a statement about the count itself ("no record of how many"):
+how reports answer "how many" without a figure."""
 _ANY_DIGITS = re.compile(_DIGITS)
 
 
@@ -87,14 +90,28 @@ class Features:
         return bool(self.missing_topics) and not self.present_topics
 
 
-def gives_figure(counted: str | None, texts: Iterable[str]) -> bool:
+def gives_figure(counted: str | None, texts: Iterable[str], also: Iterable[str] = ()) -> bool:
     """Whether some text gives the figure asked for (rule 2): for "how many X" (``counted`` is
-    X's last word) a number near X; otherwise any digits."""
+    X's last word; ``also`` the last words of X's glossary alternatives, "orders" for "ASBOs") a
+    number or a quantity in words just before X; otherwise any digits."""
     if not counted:
         return any(_ANY_DIGITS.search(t) for t in texts)
-    head = re.escape(counted.removesuffix("s")[:FAMILY_PREFIX])
-    near = re.compile(rf"(?:{_NUMBER}|{_QUANTITY})(?:\W+\w+){{0,2}}?\W+{head}", re.I)
+    heads = "|".join(re.escape(w.removesuffix("s")[:FAMILY_PREFIX]) for w in (counted, *also))
+    near = re.compile(rf"(?:{_NUMBER}|{_QUANTITY})(?:\W+\w+){{0,4}}?\W+(?:{heads})", re.I)
     return any(near.search(t) for t in texts)
+
+
+def _counted_alternatives(query: Query) -> tuple[str, ...]:
+    """The last word of each glossary alternative of the term holding the counted word."""
+    if not query.counted:
+        return ()
+    return tuple(
+        words(alt)[-1]
+        for term, alternatives in query.expansion.alternatives
+        if query.counted.removesuffix("s") in words(term.lower()) or query.counted in words(term.lower())
+        for alt in alternatives
+        if words(alt)
+    )
 
 
 def features(query: Query, hits: tuple[Hit, ...], index: LoadedIndex) -> Features:
@@ -105,7 +122,9 @@ def features(query: Query, hits: tuple[Hit, ...], index: LoadedIndex) -> Feature
         missing=gap.missing,
         unknown_bodies=unknown_bodies(query, index),
         wants_number=query.wants_figure,
-        has_number=gives_figure(query.counted, (h.passage.text for h in hits[:5])),
+        has_number=gives_figure(
+            query.counted, (h.passage.text for h in hits[:5]), _counted_alternatives(query)
+        ),
         missing_topics=gap.missing_topics,
         present_topics=gap.present_topics,
         missing_names=tuple(n for n in query.names if not mentioned_in_corpus(n, index)),

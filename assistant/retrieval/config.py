@@ -23,11 +23,11 @@ class RetrievalConfig:
     rrf_k: float = 60.0
     weights: dict[str, float] = field(default_factory=lambda: {"dense": 1.0, "lexical": 1.0})
     duplicate_cosine: float = 0.92
-    prf_terms: int = 0
-    """Pseudo-relevance feedback (RM3-style): terms taken from the top passages into the lexical query."""
+    prf_terms: int = 10
+    """Pseudo-relevance feedback (RM3-style): terms of the top dense passages added to the lexical query."""
     prf_docs: int = 3
     prf_weight: float = 0.3
-    lexical_by_share: bool = False
+    lexical_by_share: bool = True
     """Weigh the lexical list by the share of the question's wording the reports use."""
     structure_weight: float = 0.5
     """Weight of the structure list (passages that fit the question's intent) in the fusion."""
@@ -39,6 +39,9 @@ VARIANTS: dict[str, RetrievalConfig] = {
     "dense": RetrievalConfig(method="dense"),
     "lexical": RetrievalConfig(method="lexical"),
     "hybrid-noglossary": RetrievalConfig(glossary=False),
+    "hybrid-noneighbours": RetrievalConfig(neighbours=False),
+    "hybrid-nofeedback": RetrievalConfig(prf_terms=0),
+    "hybrid-noshare": RetrievalConfig(lexical_by_share=False),
     "hybrid-linear": RetrievalConfig(fusion="linear"),
     "hybrid-nostructure": RetrievalConfig(structure_weight=0.0),
 }

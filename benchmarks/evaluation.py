@@ -2,7 +2,7 @@
 abstention calibration with its cross-validation. The one place these figures are made.
 
     python -m benchmarks.evaluation                       # -> benchmarks/results/evaluation.json
-    python -m benchmarks.evaluation --before DIR --commit REV   # score another commit's answers
+    python -m benchmarks.evaluation --before COMMIT       # another commit's answers, scored here
     python -m benchmarks.evaluation_report                # -> docs/EVALUATION.md
 
 Question sets (tests/data): ``dev`` (the labelled dev questions) and ``dev-extra`` (more dev
@@ -11,16 +11,20 @@ six-report library fixture (tests/support/library.py). The pipeline was tuned on
 ``blind`` and ``library-blind`` were written before the method changed, by someone who never
 saw it, and nothing was tuned on them; they are only ever scored.
 
-``--before DIR`` scores answers printed by another commit's ``assistant ask --batch FILE
---json`` (one file per set, ``DIR/<set>.jsonl``) with this commit's scorer, so figures before
-and after a change come from one scoring rule (see docs/EVALUATION.md for the commands).
+``--before COMMIT`` checks that commit out in a temporary worktree, has its own code answer
+every set (``python -m assistant ask --batch FILE --json``, run in that worktree with this
+environment), and scores those answers with this commit's scorer: figures before and after a
+change come from one scoring rule.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
@@ -120,6 +124,24 @@ def _line(o: dict[str, float]) -> str:
     return " ".join(f"{k}={o[k]:.3f}" for k in LINE_KEYS if k in o)
 
 
+def answers_of(commit: str, settings: dict[str, Settings], folder: Path) -> Path:
+    """``folder/<set>.jsonl``: every set answered by ``commit``'s own code (see module docstring)."""
+    tree = folder / "tree"
+    subprocess.run(["git", "worktree", "add", "--detach", str(tree), commit], cwd=ROOT, check=True)
+    try:
+        for set_name, (path, corpus, _) in available().items():
+            s = settings[corpus]
+            command = [sys.executable, "-m", "assistant", "ask", "--batch", str(path), "--json", "-k", "10"]
+            command += ["--corpus", str(s.corpus), "--index", str(folder / f"index-{corpus}")]
+            with open(folder / f"{set_name}.jsonl", "w", encoding="utf-8") as out:
+                subprocess.run(
+                    command, cwd=tree, stdout=out, check=True, env={**os.environ, "PYTHONPATH": str(tree)}
+                )
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+    return folder
+
+
 def score_before(settings: dict[str, Settings], folder: Path) -> dict[str, Any]:
     """Score another commit's ``ask --batch --json`` answers (``folder/<set>.jsonl``) with this scorer."""
     out: dict[str, Any] = {}
@@ -147,15 +169,14 @@ def score_before(settings: dict[str, Settings], folder: Path) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--variants", nargs="*", default=list(VARIANTS), help="variants to run (default all)")
-    parser.add_argument("--before", type=Path, help="score another commit's answers from this folder")
-    parser.add_argument("--commit", default="", help="with --before: the commit those answers came from")
+    parser.add_argument("--before", metavar="COMMIT", help="score the answers of another commit's code")
     parser.add_argument("--folds", type=int, nargs="*", default=[2, 5])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         settings = corpora(Path(tmp))
         if args.before:
-            before = {"answers_commit": args.commit, "sets": score_before(settings, args.before)}
-            write_results(BEFORE, before)
+            folder = answers_of(args.before, settings, Path(tmp) / "before")
+            write_results(BEFORE, {"answers_commit": args.before, "sets": score_before(settings, folder)})
             return 0
         result: dict[str, Any] = {
             "machine": platform.platform(),

@@ -81,10 +81,12 @@ def test_a_comparison_shows_both_reports_side_by_side(real_library: Assistant, q
 
 def test_one_wording_in_several_reports_is_one_card_listing_them(real_library: Assistant) -> None:
     answer = real_library.ask("Is the THRIVE risk assessment applied consistently by call handlers?", k=5)
-    first = answer.hits[0]
-    assert len({first.passage.report_id, *(p.report_id for p in first.also_in)}) > 2
+    holders = [len({h.passage.report_id, *(p.report_id for p in h.also_in)}) for h in answer.hits]
+    grouped = next(n for n, count in enumerate(holders) if count > 2)  # stock wording, held by most reports
+    texts = [h.passage.text for h in answer.hits]
+    assert len(texts) == len(set(texts)), "no wording twice among the cards"
     data = json.loads(json.dumps(answer_dict(answer)))
-    assert data["passages"][0]["also_in"][0]["citation"]
+    assert data["passages"][grouped]["also_in"][0]["citation"]
     assert data["scope"]["label"].startswith("Searched: all 6 reports")
 
 

@@ -46,7 +46,17 @@ class Settings:
     retriever: str = _setting(
         "hybrid",
         "retrieval pipeline (ablations for evaluation: see docs/EVALUATION.md)",
-        ("hybrid", "dense", "lexical", "hybrid-noglossary", "hybrid-linear", "hybrid-nostructure"),
+        (
+            "hybrid",
+            "dense",
+            "lexical",
+            "hybrid-noglossary",
+            "hybrid-noneighbours",
+            "hybrid-nofeedback",
+            "hybrid-noshare",
+            "hybrid-rrf",
+            "hybrid-nostructure",
+        ),
     )
     reranker: str = _setting(
         "", "optional sentence-transformers CrossEncoder name or folder to rerank with (empty: none)"

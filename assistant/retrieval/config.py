@@ -14,8 +14,8 @@ class RetrievalConfig:
 
     method: str = "hybrid"
     """hybrid (dense + lexical), dense or lexical."""
-    fusion: str = "rrf"
-    """rrf (reciprocal rank fusion) or linear (min-max normalised scores)."""
+    fusion: str = "linear"
+    """linear (min-max normalised scores) or rrf (reciprocal rank fusion); see docs/EVALUATION.md."""
     glossary: bool = True
     neighbours: bool = True
     """Search with the reports' own words nearest (GloVe) to question words they never use."""
@@ -42,7 +42,7 @@ VARIANTS: dict[str, RetrievalConfig] = {
     "hybrid-noneighbours": RetrievalConfig(neighbours=False),
     "hybrid-nofeedback": RetrievalConfig(prf_terms=0),
     "hybrid-noshare": RetrievalConfig(lexical_by_share=False),
-    "hybrid-linear": RetrievalConfig(fusion="linear"),
+    "hybrid-rrf": RetrievalConfig(fusion="rrf"),
     "hybrid-nostructure": RetrievalConfig(structure_weight=0.0),
 }
 """Named pipelines for ``--retriever``: the default and the ablations in docs/EVALUATION.md."""

@@ -52,7 +52,7 @@ class Settings:
             "lexical",
             "hybrid-noglossary",
             "hybrid-noneighbours",
-            "hybrid-nofeedback",
+            "hybrid-feedback",
             "hybrid-noshare",
             "hybrid-rrf",
             "hybrid-nostructure",

@@ -18,12 +18,12 @@ LABEL = {"false_abstention": "wrongly declined", "abstention": "out of scope dec
 LABEL |= {"report_recall@5": "reports found@5", "on_scope@5": "on scope@5"}
 SET_ORDER = ("dev", "dev-extra", "library-dev", "blind", "library-blind")
 VARIANT_NOTES = {
-    "hybrid": "**chosen**: dense + BM25 (linear), structure, glossary, neighbours, feedback, share",
+    "hybrid": "**chosen**: dense + BM25 (linear), structure, glossary, neighbours, share",
     "dense": "dense (MiniLM) only",
     "lexical": "BM25 only",
     "hybrid-noglossary": "without the glossary (expansion and coverage)",
     "hybrid-noneighbours": "without GloVe neighbours",
-    "hybrid-nofeedback": "without feedback terms from the top dense passages",
+    "hybrid-feedback": "with feedback terms from the top dense passages (RM3-style)",
     "hybrid-noshare": "without weighing BM25 by the share of wording the reports use",
     "hybrid-rrf": "reciprocal rank fusion (k = 60) instead of min-max linear fusion",
     "hybrid-nostructure": "without the structure list",

@@ -23,8 +23,9 @@ class RetrievalConfig:
     rrf_k: float = 60.0
     weights: dict[str, float] = field(default_factory=lambda: {"dense": 1.0, "lexical": 1.0})
     duplicate_cosine: float = 0.92
-    prf_terms: int = 10
-    """Pseudo-relevance feedback (RM3-style): terms of the top dense passages added to the lexical query."""
+    prf_terms: int = 0
+    """Pseudo-relevance feedback (RM3-style): terms of the top dense passages added to the lexical
+    query. Off: with linear fusion it lowered the tuning sets' figures (docs/EVALUATION.md)."""
     prf_docs: int = 3
     prf_weight: float = 0.3
     lexical_by_share: bool = True
@@ -40,7 +41,7 @@ VARIANTS: dict[str, RetrievalConfig] = {
     "lexical": RetrievalConfig(method="lexical"),
     "hybrid-noglossary": RetrievalConfig(glossary=False),
     "hybrid-noneighbours": RetrievalConfig(neighbours=False),
-    "hybrid-nofeedback": RetrievalConfig(prf_terms=0),
+    "hybrid-feedback": RetrievalConfig(prf_terms=10),
     "hybrid-noshare": RetrievalConfig(lexical_by_share=False),
     "hybrid-rrf": RetrievalConfig(fusion="rrf"),
     "hybrid-nostructure": RetrievalConfig(structure_weight=0.0),

@@ -125,15 +125,19 @@ def calibration_lines(cal: dict[str, Any]) -> list[str]:
         "",
         _row("", ["out of scope declined", "answerable wrongly declined"]),
         "|---|---|---|",
-        _row(f"shipped decision (rules 1-4, name bound {shipped['name_max_cosine']})", _rates(shipped)),
+        _row(f"shipped decision (rules 1-5, name bound {shipped['name_max_cosine']})", _rates(shipped)),
         _row(f"rule 4 alone, bound tuned here ({names['name_max_cosine']})", _rates(names)),
-        _row(f"rule 5 (gap rule) alone, tuned here ({bounds})", _rates(gap["rule_alone"])),
-        _row("all five rules with that gap rule", _rates(gap["with_the_rest"])),
+        _row(
+            f"rule 5 alone, bound tuned here ({cal['nothing_tuned']['nothing_max_cosine']})",
+            _rates(cal["nothing_tuned"]),
+        ),
+        _row(f"rule 6 (gap rule) alone, tuned here ({bounds})", _rates(gap["rule_alone"])),
+        _row("all six rules with that gap rule", _rates(gap["with_the_rest"])),
         "",
         "Cross-validated, re-tuning only rule 4's bound (whole decision): "
         + _cv(cal["names_cross_validated"])
         + ".",
-        "Cross-validated, re-tuning only rule 5's two bounds (rule 5 alone): "
+        "Cross-validated, re-tuning only rule 6's two bounds (rule 6 alone): "
         + _cv(cal["gap_rule_cross_validated"])
         + ".",
     ]

@@ -118,3 +118,10 @@ def test_figures_given_in_words_are_answers(index: LoadedIndex) -> None:
     ).abstain
     assert not decide("How much has the Met improved since 2016?", index, 0.6).abstain
     assert not decide("How often does the force evaluate its initiatives?", index, 0.6).abstain
+
+
+def test_a_question_with_nothing_in_common_with_the_reports_is_declined(index: LoadedIndex) -> None:
+    verdict = decide("what is the best recipe for banana bread", index, cosine=0.14)
+    assert verdict.abstain and "banana" in (verdict.reason or "")
+    # One informative word the reports use is enough to answer, however it is worded.
+    assert not decide("Do Met bosses start new schemes and then let them fizzle out?", index, 0.19).abstain

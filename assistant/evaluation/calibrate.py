@@ -8,8 +8,9 @@ maximise ``abstained out-of-scope - PENALTY * wrongly abstained in-scope`` (one 
 costs more than several missed ones), ties going to the most conservative setting:
 
 * **rule 4's** ``name_max_cosine`` -- how weak the best match must be before a name no report
-  mentions is a reason to decline. This ships.
-* **rule 5's** ``min_gap`` and ``max_cosine`` (the lexical-gap rule), tuned with the rule on, on
+  mentions is a reason to decline -- and **rule 5's** ``nothing_max_cosine``, likewise for a
+  question with no informative word in the reports. These ship.
+* **rule 6's** ``min_gap`` and ``max_cosine`` (the lexical-gap rule), tuned with the rule on, on
   the questions about topics (every in-scope question and the out-of-scope ones rules 1-2 do
   not explain). This is an experiment: its figures are why the rule is off.
 
@@ -51,13 +52,18 @@ def predicted(policy: AbstainPolicy, f: Features) -> bool:
 
 
 def gap_rule(policy: AbstainPolicy, f: Features) -> bool:
-    """Rule 5 alone (as if switched on)."""
+    """Rule 6 alone (as if switched on)."""
     return policy.risk(f) > 0
 
 
 def name_rule(policy: AbstainPolicy, f: Features) -> bool:
     """Rule 4 alone."""
     return bool(f.missing_names) and f.best_cosine <= policy.name_max_cosine
+
+
+def nothing_rule(policy: AbstainPolicy, f: Features) -> bool:
+    """Rule 5 alone."""
+    return policy.nothing_in_common(f)
 
 
 def rates(policy: AbstainPolicy, samples: Sequence[Sample], decide: Decide = predicted) -> dict[str, float]:
@@ -109,16 +115,30 @@ def tune(samples: Sequence[Sample], base: AbstainPolicy) -> AbstainPolicy:
     return best[2]
 
 
-def tune_names(samples: Sequence[Sample], base: AbstainPolicy) -> AbstainPolicy:
-    """Rule 4's bound with the best objective; ties go to the lowest (most conservative) bound."""
+def _tune_bound(samples: Sequence[Sample], base: AbstainPolicy, field: str, decide: Decide) -> AbstainPolicy:
+    """One cosine bound with the best objective; ties go to the lowest (most conservative) bound."""
     best: tuple[float, float, AbstainPolicy] | None = None
     for bound in NAME_COSINE_GRID:
-        policy = replace(base, name_max_cosine=bound)
-        key = (objective(policy, samples, name_rule), -bound)
+        policy = (
+            replace(base, name_max_cosine=bound)
+            if field == "name"
+            else replace(base, nothing_max_cosine=bound)
+        )
+        key = (objective(policy, samples, decide), -bound)
         if best is None or key > best[:2]:
             best = (*key, policy)
     assert best is not None
     return best[2]
+
+
+def tune_names(samples: Sequence[Sample], base: AbstainPolicy) -> AbstainPolicy:
+    """Rule 4's bound (see :func:`_tune_bound`)."""
+    return _tune_bound(samples, base, "name", name_rule)
+
+
+def tune_nothing(samples: Sequence[Sample], base: AbstainPolicy) -> AbstainPolicy:
+    """Rule 5's bound (see :func:`_tune_bound`)."""
+    return _tune_bound(samples, base, "nothing", nothing_rule)
 
 
 def cross_validate(
@@ -168,14 +188,26 @@ def calibration(
     samples = collect(settings, questions_paths)
     shipped = AbstainPolicy()
     names = tune_names(samples, shipped)
+    nothing = tune_nothing(samples, shipped)
     gap = tune(samples, shipped)
     return {
         "questions": [str(p.name) for p in questions_paths],
         "in_scope": sum(s.in_scope for s in samples),
         "out_of_scope": sum(not s.in_scope for s in samples),
-        "shipped": {"name_max_cosine": shipped.name_max_cosine, **rates(shipped, samples)},
+        "shipped": {
+            "name_max_cosine": shipped.name_max_cosine,
+            "nothing_max_cosine": shipped.nothing_max_cosine,
+            **rates(shipped, samples),
+        },
         "names_tuned": {"name_max_cosine": names.name_max_cosine, **rates(names, samples, name_rule)},
         "names_cross_validated": [cross_validate(samples, shipped, k, predicted, tune_names) for k in folds],
+        "nothing_tuned": {
+            "nothing_max_cosine": nothing.nothing_max_cosine,
+            **rates(nothing, samples, nothing_rule),
+        },
+        "nothing_cross_validated": [
+            cross_validate(samples, shipped, k, predicted, tune_nothing) for k in folds
+        ],
         "gap_rule_tuned": {
             "min_gap": gap.min_gap,
             "max_cosine": gap.max_cosine,

@@ -44,6 +44,8 @@ class Gap:
     missing_words: tuple[str, ...] = ()
     missing_topics: tuple[str, ...] = ()
     present_topics: tuple[str, ...] = ()
+    present: int = 0
+    """How many informative words and topics of the question the reports do use (or link to)."""
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -97,18 +99,24 @@ def topic_gap(query: Query, index: LoadedIndex) -> Gap:
             score += max(TOPIC_WEIGHT, sum(rarity(w) for w in topic_words))
             missing_topics.append(topic)
         covered |= topic_words
+    linked = {w for w, _, _ in query.related}
+    present = len(present_topics)
     for raw in dict.fromkeys(query.words):
         w = query.corrections.get(raw, raw).removesuffix("'s").split("'")[0]
-        if closed_class(w) or w.isdigit() or len(w) < 3:
-            continue
-        if w in covered or w.removesuffix("s") in covered or question_intents(w):
-            continue
-        if index.lexical.document_frequency(stem(w)) > 0 or w in index.vocabulary:
-            continue
-        if len(w) >= FAMILY_PREFIX and w[:FAMILY_PREFIX] in families:
+        if closed_class(w) or w.isdigit() or len(w) < 3 or question_intents(w):
             continue
         weight = rarity(w)
-        if weight > 0:
+        known = (
+            w in covered
+            or w.removesuffix("s") in covered
+            or w in linked
+            or index.lexical.document_frequency(stem(w)) > 0
+            or w in index.vocabulary
+            or (len(w) >= FAMILY_PREFIX and w[:FAMILY_PREFIX] in families)
+        )
+        if known:
+            present += weight > 0
+        elif weight > 0:
             score += weight
             missing_words.append(w)
-    return Gap(score, tuple(missing_words), tuple(missing_topics), tuple(present_topics))
+    return Gap(score, tuple(missing_words), tuple(missing_topics), tuple(present_topics), present)

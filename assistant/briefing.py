@@ -10,6 +10,7 @@ of its source, and end with the list of sources (one entry per report, in order 
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -129,6 +130,21 @@ class Briefing:
         return list(seen.values())
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with every character XML 1.0 cannot hold replaced by U+FFFD, one for one.
+
+    Report text may carry control characters (``\\x1b``, ``\\x07``) or lone surrogates from a
+    parser; Word files are XML and python-docx refuses them, and lone surrogates cannot be
+    written as UTF-8 at all. An export never fails over such text: the character is shown as
+    the replacement mark instead (tab, newline and carriage return are kept). DEL is replaced
+    too, though XML allows it: it is a control character in a Markdown file as well.
+    """
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def clean_line(text: str) -> str:
     """One line of user text: whitespace runs (newlines included) become single spaces."""
     return " ".join(text.split())
@@ -186,37 +202,41 @@ def to_markdown(briefing: Briefing, reports: Mapping[str, ReportMeta]) -> str:
                 out += [f"**Note:** {md_literal(pin.note)}", ""]
     out += ["## Sources", ""]
     out += [f"{i}. {md_literal(source_entry(m))}" for i, m in enumerate(sources, start=1)]
-    return "\n".join(out).rstrip() + "\n"
+    return xml_safe("\n".join(out).rstrip() + "\n")
 
 
 def to_docx(briefing: Briefing, reports: Mapping[str, ReportMeta]) -> bytes:
-    """The briefing as a Word document (python-docx): same content and order as the Markdown."""
+    """The briefing as a Word document (python-docx): same content and order as the Markdown.
+
+    Every string goes through :func:`xml_safe` first, so no report text can make it fail.
+    """
     import docx
     from docx.shared import Pt
 
+    t = xml_safe
     doc = docx.Document()
-    doc.core_properties.title = briefing.title
-    doc.add_heading(briefing.title, level=0)
+    doc.core_properties.title = t(briefing.title)
+    doc.add_heading(t(briefing.title), level=0)
     doc.add_paragraph(PROVENANCE).runs[0].italic = True
     sources = briefing.sources(reports)
     number = {m.id: i for i, m in enumerate(sources, start=1)}
     for heading, pins in briefing.topics():
-        doc.add_heading(heading, level=1)
+        doc.add_heading(t(heading), level=1)
         for pin in pins:
             p = pin.passage
             if context := context_line(p):
-                doc.add_paragraph(context).runs[0].italic = True
-            doc.add_paragraph(p.text, style="Quote")
+                doc.add_paragraph(t(context)).runs[0].italic = True
+            doc.add_paragraph(t(p.text), style="Quote")
             cite = doc.add_paragraph()
-            run = cite.add_run(f"— {full_citation(p, reports.get(p.report_id))} [{number[p.report_id]}]")
+            run = cite.add_run(t(f"— {full_citation(p, reports.get(p.report_id))} [{number[p.report_id]}]"))
             run.font.size = Pt(9)
             if pin.note:
                 note = doc.add_paragraph()
                 note.add_run("Note: ").bold = True
-                note.add_run(pin.note)
+                note.add_run(t(pin.note))
     doc.add_heading("Sources", level=1)
     for meta in sources:
-        doc.add_paragraph(source_entry(meta), style="List Number")
+        doc.add_paragraph(t(source_entry(meta)), style="List Number")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -228,11 +248,36 @@ def file_stem(title: str) -> str:
     return stem or "briefing"
 
 
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file only its owner can read (0600), whatever the umask."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+
+
+FORMATS = ("md", "docx")
+"""The export formats, by file suffix."""
+FORMAT_NAMES = {"md": "Markdown", "docx": "DOCX"}
+
+
+def export_bytes(briefing: Briefing, reports: Mapping[str, ReportMeta], suffix: str) -> bytes:
+    """The briefing as a file of one of :data:`FORMATS`."""
+    if suffix == "md":
+        return to_markdown(briefing, reports).encode("utf-8")
+    if suffix == "docx":
+        return to_docx(briefing, reports)
+    raise ValueError(f"unknown export format {suffix!r}; known: {', '.join(FORMATS)}")
+
+
+def write_export(briefing: Briefing, reports: Mapping[str, ReportMeta], folder: Path, suffix: str) -> Path:
+    """Write ``<title>.<suffix>`` into ``folder`` (made 0700, the file 0600); return its path."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / f"{file_stem(briefing.title)}.{suffix}"
+    write_private(path, export_bytes(briefing, reports, suffix))
+    return path
+
+
 def write_exports(briefing: Briefing, reports: Mapping[str, ReportMeta], folder: Path) -> tuple[Path, Path]:
     """Write ``<title>.md`` and ``<title>.docx`` into ``folder``; return their paths."""
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = file_stem(briefing.title)
-    md, dx = folder / f"{stem}.md", folder / f"{stem}.docx"
-    md.write_text(to_markdown(briefing, reports), encoding="utf-8")
-    dx.write_bytes(to_docx(briefing, reports))
+    md, dx = (write_export(briefing, reports, folder, suffix) for suffix in FORMATS)
     return md, dx

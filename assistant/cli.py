@@ -107,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_setting(p, "max_upload_mb", type=int, metavar="MB")
     _add_setting(p, "max_queue", type=int, metavar="N")
     _add_setting(p, "auth_file", metavar="FILE")
+    _add_setting(p, "trusted_proxies", metavar="ADDRESSES")
+    _add_setting(p, "temp_dir", metavar="DIR")
 
     p = sub.add_parser("add", help="copy report files into the corpus and index them")
     _common(p)

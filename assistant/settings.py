@@ -75,6 +75,31 @@ class Settings:
         "file of user:password lines; when set, the chat asks for a login "
         "(or set ASSISTANT_AUTH=user:password; never pass a password as a flag)",
     )
+    max_upload_files: int = _setting(10, "files one upload request to the chat may carry (its page sends 1)")
+    max_upload_total_mb: int = _setting(
+        100, "largest upload request to the chat (all its files together), in MB; larger: HTTP 413, unread"
+    )
+    max_request_kb: int = _setting(
+        1024, "largest request body other than an upload the chat accepts, in KB; larger: HTTP 413, unread"
+    )
+    login_attempts: int = _setting(
+        5,
+        "failed logins in a row one client may make before each further attempt must wait "
+        "(1 s, doubling up to 15 min; HTTP 429 with Retry-After); 0: no limit",
+    )
+    login_attempts_overall: int = _setting(
+        100, "failed logins from all clients together in 10 minutes before every login must wait; 0: no limit"
+    )
+    trusted_proxies: str = _setting(
+        "",
+        "comma-separated addresses or networks (10.0.0.1, 10.0.0.0/8) of reverse proxies in front of "
+        "the chat whose X-Forwarded-For/-Proto/-Host headers are believed; empty: those headers are ignored",
+    )
+    temp_dir: str = _setting(
+        "",
+        "private folder (made 0700) for the uploads and briefing exports the chat serves; "
+        "empty: a new one under the system temporary folder, removed when the chat stops",
+    )
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ default: analytics off, no share link, bound to 127.0.0.1, system fonts only.
 import hashlib
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from assistant.answer import answer_dict
@@ -18,6 +19,7 @@ from assistant.ingest import EXTENSIONS
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.ui import style
+from assistant.ui.access import Access
 from assistant.ui.briefing_panel import BriefingPanel
 from assistant.ui.cards import EMPTY
 from assistant.ui.server import ApiSessions
@@ -50,17 +52,25 @@ def launch_options(gr: Any) -> dict[str, Any]:
     return {"theme": style.theme(gr), "css": style.CSS}
 
 
-def build_app(assistant: Assistant) -> Any:
-    """The Blocks app (see module docstring) and an ``/ask`` endpoint returning ``ask --json``'s object."""
+def build_app(assistant: Assistant, access: Access | None = None, export_dir: Path | None = None) -> Any:
+    """The Blocks app (see module docstring) and an ``/ask`` endpoint returning ``ask --json``'s object.
+
+    ``access`` records which browser may download which export (the server's guard asks it);
+    ``export_dir`` is where exports are written (the chat's private temporary folder).
+    """
     gr = _gradio()
-    logic = ChatLogic(assistant)
+    access = access or Access()
+    logic = ChatLogic(assistant, export_dir)
     choices = logic.filter_choices()
     private = {"api_visibility": "private"}
     api_sessions = ApiSessions()
 
-    def ask(question: str, k: int = 5, request: gr.Request = None) -> dict[str, Any]:  # type: ignore[name-defined]
-        """Same JSON as `assistant ask --json`."""
+    default_k = assistant.settings.k
+
+    def ask(question: str, k: int | None = None, request: gr.Request = None) -> dict[str, Any]:  # type: ignore[name-defined]
+        """Same JSON as `assistant ask --json`; ``k`` (passages to return) defaults to the setting."""
         api_sessions.finished(demo, session_key(request))
+        k = default_k if k is None else k
         whole = int(k) if isinstance(k, float) and float(k).is_integer() else k  # JSON may send 5.0
         try:
             return answer_dict(assistant.ask(question, k=whole))
@@ -119,7 +129,7 @@ def build_app(assistant: Assistant) -> Any:
                 with gr.Tab("Evidence", id="evidence"):
                     cards = gr.HTML(EMPTY, elem_id="cards", js_on_load=style.CARDS_JS)
                 with gr.Tab("Briefing", id="briefing"):
-                    panel = BriefingPanel(gr, logic, latest, cards, saved)
+                    panel = BriefingPanel(gr, logic, latest, cards, saved, access)
         filters = [report_f, force_f, year_f, section_f, grade_f]
 
         def respond(
@@ -148,7 +158,7 @@ def build_app(assistant: Assistant) -> Any:
             view = logic.briefings.update(
                 session_key(request), lambda b: b if wanted is None else logic.set_pins(last, b, wanted)
             )
-            return [view, logic.cards(last, view[1]), *panel.values(view[1])]
+            return [view, logic.cards(last, view[1]), *panel.values(view[1], request)]
 
         cards.click(pin, [latest], [panel.view, cards, *panel.outputs], trigger_mode="always_last", **private)
 
@@ -171,7 +181,7 @@ def build_app(assistant: Assistant) -> Any:
         demo.load(panel.restore, [panel.saved], panel.load_outputs, **private)
 
         def forget(request: gr.Request) -> None:  # type: ignore[name-defined]
-            logic.briefings.drop(session_key(request))
+            logic.forget(session_key(request))
 
         demo.unload(forget)
         gr.api(ask, api_name="ask")
@@ -191,9 +201,12 @@ def serve(settings: Settings, log: Callable[[str], None] = print, block: bool = 
     warning = server.exposure_warning(settings, logins)
     if warning:
         log(warning)
+    temp = server.private_temp_dir(settings)
     assistant = Assistant.open(settings, log=log)
-    demo = build_app(assistant)
+    access = Access()
+    demo = build_app(assistant, access, temp / "briefings")
     demo.queue(**server.queue_options(settings))
+    options = server.launch_options(settings, logins, block, access, log)
     log(f"Chat ready at http://{settings.host}:{settings.port}" + (" (login required)" if logins else ""))
-    demo.launch(**server.launch_options(settings, logins, block), **launch_options(_gradio()))
+    demo.launch(**options, **launch_options(_gradio()))
     return demo

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from assistant.briefing import Briefing
+from assistant.ui.access import Access, client_key
 from assistant.ui.cards import pin_html
+from assistant.ui.render import escape_md
 from assistant.ui.session import ChatLogic, Latest, session_key
 
 EMPTY_HINT = "Nothing pinned yet: press **Pin to briefing** on an evidence card."
@@ -14,12 +16,19 @@ View = tuple[int, Briefing]
 """What the briefing list is drawn from: the store's revision and the briefing."""
 
 
-def status_line(briefing: Briefing) -> str:
+def status_line(briefing: Briefing, problems: tuple[str, ...] = ()) -> str:
+    """What the briefing holds, and any download that could not be made this time (and why)."""
     n, topics = len(briefing), len(briefing.topics())
     if not n:
         return EMPTY_HINT
     passages = f"**{n}** pinned passage{'s' if n != 1 else ''}"
-    return f"{passages} under **{topics}** topic heading{'s' if topics != 1 else ''}."
+    line = f"{passages} under **{topics}** topic heading{'s' if topics != 1 else ''}."
+    if problems:
+        line += (
+            f"  \n⚠️ {escape_md('; '.join(problems)).capitalize()}. Your briefing is kept and "
+            "still editable; the next change tries again."
+        )
+    return line
 
 
 class BriefingPanel:
@@ -31,8 +40,11 @@ class BriefingPanel:
     lose it: :attr:`restore` brings it back on page load.
     """
 
-    def __init__(self, gr: Any, logic: ChatLogic, latest: Any, cards: Any, saved: Any) -> None:
+    def __init__(
+        self, gr: Any, logic: ChatLogic, latest: Any, cards: Any, saved: Any, access: Access | None = None
+    ) -> None:
         self.gr, self.logic = gr, logic
+        self.access = access or Access()
         self.view = gr.State((0, Briefing()))
         self.saved = saved
         self.title = gr.Textbox(
@@ -50,7 +62,7 @@ class BriefingPanel:
         private = {"api_visibility": "private"}
 
         def retitle(text: str, request: gr.Request) -> list[Any]:
-            return self.values(self.change(request, lambda b: b.retitle(text))[1])
+            return self.values(self.change(request, lambda b: b.retitle(text))[1], request)
 
         # ``change``, not ``blur``: an edit is in the downloads (and kept) as soon as it is typed or pasted.
         self.title.change(retitle, [self.title], self.outputs, trigger_mode="always_last", **private)
@@ -62,7 +74,7 @@ class BriefingPanel:
             except ValueError:
                 kept = Briefing()
             view = self.change(request, lambda b: b if b.pins else kept)
-            return [view, view[1].title, *self.values(view[1])]
+            return [view, view[1].title, *self.values(view[1], request)]
 
         self.restore = restore
         """For ``demo.load``: inputs ``[saved]``, outputs :attr:`load_outputs`."""
@@ -75,13 +87,20 @@ class BriefingPanel:
     def change(self, request: Any, fn: Callable[[Briefing], Briefing]) -> View:
         return self.logic.briefings.update(session_key(request), fn)
 
-    def values(self, briefing: Briefing) -> list[Any]:
-        """New values for :attr:`outputs`: fresh downloads, the status line, the browser's copy."""
-        md, docx = self.logic.export(briefing)
+    def values(self, briefing: Briefing, request: Any) -> list[Any]:
+        """New values for :attr:`outputs`: fresh downloads, the status line, the browser's copy.
+
+        The files are this browser's only (the server's guard serves them to no other). A
+        format that could not be made is offered as nothing, never as an older file.
+        """
+        exports = self.logic.export(briefing, session_key(request))
+        for path in exports.paths():
+            self.access.grant(path, client_key(request))
+        md, docx = exports.markdown, exports.docx
         return [
             self.gr.DownloadButton(value=str(md) if md else None, interactive=md is not None),
             self.gr.DownloadButton(value=str(docx) if docx else None, interactive=docx is not None),
-            status_line(briefing),
+            status_line(briefing, exports.problems),
             briefing.to_dict(),
         ]
 
@@ -111,10 +130,10 @@ class BriefingPanel:
                     remove = gr.Button("Remove", size="sm", key=f"r-{pid}")
 
             def set_heading(text: str, request: gr.Request, pid: str = pid) -> list[Any]:  # type: ignore[name-defined]
-                return self.values(self.change(request, lambda cur: cur.set_heading(pid, text))[1])
+                return self.values(self.change(request, lambda cur: cur.set_heading(pid, text))[1], request)
 
             def set_note(text: str, request: gr.Request, pid: str = pid) -> list[Any]:  # type: ignore[name-defined]
-                return self.values(self.change(request, lambda cur: cur.set_note(pid, text))[1])
+                return self.values(self.change(request, lambda cur: cur.set_note(pid, text))[1], request)
 
             for box, fn in ((heading, set_heading), (note, set_note)):
                 box.change(fn, [box], self.outputs, trigger_mode="always_last", **private)
@@ -128,6 +147,6 @@ class BriefingPanel:
                     how: int = how,
                 ) -> list[Any]:
                     view = self.change(request, lambda cur: cur.move(pid, how) if how else cur.unpin(pid))
-                    return [view, self.logic.cards(last, view[1]), *self.values(view[1])]
+                    return [view, self.logic.cards(last, view[1]), *self.values(view[1], request)]
 
                 button.click(act, [latest], [self.view, cards, *self.outputs], **private)

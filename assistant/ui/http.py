@@ -115,51 +115,54 @@ def replay(body: bytes, receive: Receive) -> Receive:
     return again
 
 
-def limited(
-    receive: Receive,
-    send: Send,
-    limit: int,
-    too_big: str,
-    boundary: bytes | None = None,
-    max_parts: int = 0,
-    too_many: str = "",
-) -> tuple[Receive, Send]:
-    """Wrappers that stop a streamed body at ``limit`` bytes (and, for a multipart body, at
-    ``max_parts`` parts): the client gets 413 with the reason, the app sees a disconnect and
-    nothing more it sends goes out."""
-    size, parts, tail, stopped, started = 0, 0, b"", False, False
-    delimiter = b"--" + boundary + b"\r\n" if boundary else b""
+class Limited:
+    """``receive``/``send`` wrappers that stop a streamed body at ``limit`` bytes (and, for a
+    multipart body, at ``max_parts`` parts): the client gets 413 with the reason, the app sees
+    a disconnect, and nothing more it sends goes out. :attr:`stopped` tells whether it did."""
 
-    async def guarded_receive() -> Message:
-        nonlocal size, parts, tail, stopped
-        if stopped:
+    def __init__(
+        self,
+        receive: Receive,
+        send: Send,
+        limit: int,
+        too_big: str,
+        boundary: bytes | None = None,
+        max_parts: int = 0,
+        too_many: str = "",
+    ) -> None:
+        self._receive, self._send = receive, send
+        self.limit, self.too_big, self.max_parts, self.too_many = limit, too_big, max_parts, too_many
+        self.delimiter = b"--" + boundary + b"\r\n" if boundary else b""
+        self.size, self.parts, self.tail = 0, 0, b""
+        self.stopped = self.started = False
+
+    async def receive(self) -> Message:
+        if self.stopped:
             return {"type": "http.disconnect"}
-        message = await receive()
+        message = await self._receive()
         if message["type"] != "http.request":
             return message
         body = bytes(message.get("body", b""))
-        size += len(body)
-        if delimiter and max_parts:
-            window = tail + body
-            parts += window.count(delimiter)
-            tail = window[-(len(delimiter) - 1) :] if len(window) >= len(delimiter) else window
-        reason = too_big if size > limit else too_many if max_parts and parts > max_parts else ""
+        self.size += len(body)
+        if self.delimiter and self.max_parts:
+            window = self.tail + body  # a delimiter may straddle two chunks
+            self.parts += window.count(self.delimiter)
+            self.tail = window[-(len(self.delimiter) - 1) :]
+        too_many = self.max_parts and self.parts > self.max_parts
+        reason = self.too_big if self.size > self.limit else self.too_many if too_many else ""
         if reason:
-            stopped = True
-            if not started:
-                await respond(send, 413, reason)
+            self.stopped = True
+            if not self.started:
+                await respond(self._send, 413, reason)
             return {"type": "http.disconnect"}
         return message
 
-    async def guarded_send(message: Message) -> None:
-        nonlocal started
-        if stopped:
+    async def send(self, message: Message) -> None:
+        if self.stopped:
             return
         if message["type"] == "http.response.start":
-            started = True
-        await send(message)
-
-    return guarded_receive, guarded_send
+            self.started = True
+        await self._send(message)
 
 
 def polite_busy(send: Send) -> Send:

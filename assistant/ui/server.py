@@ -29,7 +29,7 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +169,7 @@ def launch_options(
     block: bool,
     access: Access | None = None,
     log: Callable[[str], None] = print,
+    api_defaults: Mapping[str, Sequence[Any]] | None = None,
 ) -> dict[str, Any]:
     """Arguments for ``Blocks.launch`` (see the module docstring)."""
     return {
@@ -190,11 +191,16 @@ def launch_options(
         "pwa": False,
         "strict_cors": True,
         "state_session_capacity": SESSIONS,
-        "_app": guarded_app(settings, access or Access(), log),
+        "_app": guarded_app(settings, access or Access(), log, api_defaults),
     }
 
 
-def guarded_app(settings: Settings, access: Access, log: Callable[[str], None] = print) -> Any:
+def guarded_app(
+    settings: Settings,
+    access: Access,
+    log: Callable[[str], None] = print,
+    api_defaults: Mapping[str, Sequence[Any]] | None = None,
+) -> Any:
     """Gradio's ``App`` with :class:`~assistant.ui.guard.Guard` as its outermost layer.
 
     Middleware given to Gradio the usual way runs *inside* its CORS layer, which answers
@@ -203,8 +209,7 @@ def guarded_app(settings: Settings, access: Access, log: Callable[[str], None] =
     app is made here, its middleware stack built with the guard around it, and handed to
     ``launch`` (Gradio 6.31's ``_app``), which adds its routes to it.
     """
-    from fastapi.responses import ORJSONResponse
-    from gradio.routes import App
+    from gradio.routes import App, ORJSONResponse
 
     from assistant.ui.guard import Guard, Limits, parse_proxies
 
@@ -231,6 +236,7 @@ def guarded_app(settings: Settings, access: Access, log: Callable[[str], None] =
             throttle=throttle,
             gradio=app,
             trusted_proxies=proxies,
+            api_defaults=api_defaults,
             log=log,
         )
 

@@ -118,7 +118,12 @@ def replay(body: bytes, receive: Receive) -> Receive:
 class Limited:
     """``receive``/``send`` wrappers that stop a streamed body at ``limit`` bytes (and, for a
     multipart body, at ``max_parts`` parts): the client gets 413 with the reason, the app sees
-    a disconnect, and nothing more it sends goes out. :attr:`stopped` tells whether it did."""
+    a disconnect, and nothing more it sends goes out. :attr:`stopped` tells whether it did.
+
+    A multipart body is not simply cut off: Gradio's upload parser would leave the files it
+    had begun on disk. It is ended with a malformed part instead, which makes the parser
+    delete them (its own clean-up for a bad upload).
+    """
 
     def __init__(
         self,
@@ -133,11 +138,15 @@ class Limited:
         self._receive, self._send = receive, send
         self.limit, self.too_big, self.max_parts, self.too_many = limit, too_big, max_parts, too_many
         self.delimiter = b"--" + boundary + b"\r\n" if boundary else b""
+        self.poison = b"\r\n" + self.delimiter + b"\x00\r\n\r\n" if boundary else b""
         self.size, self.parts, self.tail = 0, 0, b""
         self.stopped = self.started = False
 
     async def receive(self) -> Message:
         if self.stopped:
+            if self.poison:
+                poison, self.poison = self.poison, b""
+                return {"type": "http.request", "body": poison, "more_body": False}
             return {"type": "http.disconnect"}
         message = await self._receive()
         if message["type"] != "http.request":
@@ -154,7 +163,7 @@ class Limited:
             self.stopped = True
             if not self.started:
                 await respond(self._send, 413, reason)
-            return {"type": "http.disconnect"}
+            return await self.receive()
         return message
 
     async def send(self, message: Message) -> None:

@@ -351,10 +351,10 @@ def _padded(body: bytes, path: str, defaults: Mapping[str, Sequence[Any]]) -> by
     ``defaults`` (a missing ``data`` counts as none given); any other body unchanged."""
     match = API_CALL.match(path)
     wanted = defaults.get(match.group(1)) if match else None
-    if wanted is None:
+    if wanted is None or not body.strip():
         return body
     try:
-        data = json.loads(body) if body.strip() else {}
+        data = json.loads(body)
     except (ValueError, RecursionError):
         return body
     given = data.get("data", []) if isinstance(data, dict) else None

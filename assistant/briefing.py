@@ -79,7 +79,8 @@ class Briefing:
         return self._edit(passage_id, lambda p: replace(p, heading=heading))
 
     def set_note(self, passage_id: str, note: str) -> Briefing:
-        return self._edit(passage_id, lambda p: replace(p, note=note.strip()))
+        note = _SURROGATE.sub("\ufffd", note).strip()
+        return self._edit(passage_id, lambda p: replace(p, note=note))
 
     def retitle(self, title: str) -> Briefing:
         return replace(self, title=clean_line(title) or DEFAULT_TITLE)
@@ -108,7 +109,12 @@ class Briefing:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Briefing:
-        """The briefing :meth:`to_dict` saved; ``ValueError`` if ``data`` is not one."""
+        """The briefing :meth:`to_dict` saved; ``ValueError`` if ``data`` is not one.
+
+        It comes back from the browser, so any text in it may hold lone surrogates (which
+        JSON can carry but UTF-8 cannot): they become U+FFFD, or the page's next update fails.
+        """
+        data = _whole_text(data)
         try:
             pins = tuple(
                 Pin(Passage.from_dict(p["passage"]), str(p["heading"]), str(p.get("note", "")))
@@ -145,9 +151,24 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_text(value: Any) -> Any:
+    """``value`` (JSON data) with every lone surrogate in its strings replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, Mapping):
+        return {k: _whole_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole_text(v) for v in value]
+    return value
+
+
 def clean_line(text: str) -> str:
-    """One line of user text: whitespace runs (newlines included) become single spaces."""
-    return " ".join(text.split())
+    """One line of user text: whitespace runs (newlines included) become single spaces, and
+    lone surrogates (which cannot be sent back to the page as UTF-8) U+FFFD."""
+    return " ".join(_SURROGATE.sub("\ufffd", text).split())
 
 
 def source_entry(meta: ReportMeta) -> str:

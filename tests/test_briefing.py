@@ -221,3 +221,14 @@ def test_exports_of_text_xml_cannot_hold_succeed(tmp_path: Path) -> None:
     text = md.read_text(encoding="utf-8")
     assert "Detectives \ufffd\\[1mshort" in text and "\x1b" not in text and "\x07" not in text
     assert {p.stat().st_mode & 0o777 for p in (md, dx)} == {0o600}
+
+
+def test_lone_surrogates_from_the_browser_become_replacement_marks() -> None:
+    """A briefing kept by the browser may carry them; sent back to the page they broke its stream."""
+    kept = built().to_dict()
+    kept["pins"][0]["passage"]["text"] = "half \ud83d of an emoji"
+    kept["pins"][0]["note"] = "note \udfff"
+    b = Briefing.from_dict(kept)
+    assert b.pins[0].passage.text == "half \ufffd of an emoji" and b.pins[0].note == "note \ufffd"
+    assert b.set_note("a", "typed \ud800").pins[0].note == "typed \ufffd"
+    assert b.retitle("t \udc00").title == "t \ufffd"

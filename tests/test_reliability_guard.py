@@ -321,6 +321,18 @@ def test_failed_logins_are_slowed_and_logged() -> None:
         "Login failed for user 'alice' from 10.1.1.1 (3 in a row); the next attempt must wait 1 s." in lines
     )
     assert any(line.startswith("Login refused from 10.1.1.1: too many failed attempts") for line in lines)
+    page = through(  # the login page sends a multipart form
+        "/login",
+        method="POST",
+        headers={"content-type": "multipart/form-data; boundary=b"},
+        body=b'--b\r\nContent-Disposition: form-data; name="username"\r\n\r\nbob\r\n--b--\r\n',
+        status=400,
+        client="10.3.3.3",
+        gradio=FakeGradio(),
+        throttle=throttle,
+        log=lines.append,
+    )
+    assert page.status == 400 and lines[-1] == "Login failed for user 'bob' from 10.3.3.3 (1 in a row)."
 
 
 # -- 6. sizes ----------------------------------------------------------------------------------------

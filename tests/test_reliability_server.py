@@ -555,7 +555,7 @@ def test_thirty_wrong_passwords_in_a_row_meet_a_429(locked_chat: str, folder: Pa
         ]
         assert statuses[:5] == [400] * 5 and 429 in statuses and statuses.count(400) <= 7, statuses
         refused = http.post("/login", data={"username": SECRET_LOGIN[0], "password": SECRET_LOGIN[1]})
-        assert refused.status_code == 429 and not _logged_in(http)  # the right password, too soon: not checked
+        assert refused.status_code == 429 and not _logged_in(http)  # right password, too soon: unchecked
         wait = int(refused.headers["retry-after"])
         assert 1 <= wait <= 900
         time.sleep(wait)

@@ -296,7 +296,7 @@ class Guard:
         if body is None:
             await respond(send, 413, "A login is a user name and a password, nothing more.")
             return
-        user = parse_qs(body.decode("utf-8", "replace")).get("username", [""])[0][:80]
+        user = _form_field(body, "username")[:80]
         status = 0
 
         async def watch(message: Message) -> None:
@@ -362,6 +362,13 @@ def _padded(body: bytes, path: str, defaults: Mapping[str, Sequence[Any]]) -> by
         return body
     data["data"] = [*given, *wanted[len(given) :]]
     return json.dumps(data).encode("utf-8")
+
+
+def _form_field(body: bytes, name: str) -> str:
+    """A field of a login form, sent URL-encoded (scripts) or as multipart (the login page)."""
+    text = body.decode("utf-8", "replace")
+    multipart = re.search(rf'name="{name}"\r\n\r\n(.*?)\r\n', text, re.S)
+    return multipart.group(1) if multipart else parse_qs(text).get(name, [""])[0]
 
 
 def _file_target(path: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from assistant.ui import guard as g
+from assistant.ui import request_rules as rules
 from assistant.ui.access import CLIENT_COOKIE, Access, LoginThrottle
 from assistant.ui.http import BUSY, RETRY_AFTER_SECONDS
 
@@ -160,7 +161,7 @@ def test_forwarded_headers_are_dropped_unless_the_peer_is_a_trusted_proxy() -> N
             async def send(_m: Any) -> None:
                 return None
 
-            await g.Guard(app, trusted_proxies=g.parse_proxies(proxies))(scope, receive, send)
+            await g.Guard(app, trusted_proxies=rules.parse_proxies(proxies))(scope, receive, send)
 
         asyncio.run(call())
         return seen.pop()  # type: ignore[no-any-return]
@@ -172,12 +173,12 @@ def test_forwarded_headers_are_dropped_unless_the_peer_is_a_trusted_proxy() -> N
 
 
 def test_trusted_proxies_must_be_addresses() -> None:
-    assert g.parse_proxies(" 10.0.0.1, 192.168.0.0/24 ,") == (
+    assert rules.parse_proxies(" 10.0.0.1, 192.168.0.0/24 ,") == (
         ipaddress.ip_network("10.0.0.1/32"),
         ipaddress.ip_network("192.168.0.0/24"),
     )
     with pytest.raises(ValueError, match=r"'proxy\.example' is not an address or network like 10\.0\.0\.1"):
-        g.parse_proxies("proxy.example")
+        rules.parse_proxies("proxy.example")
 
 
 # -- 3. other sites --------------------------------------------------------------------------------
@@ -221,7 +222,7 @@ def test_the_chats_own_page_passes() -> None:
 def test_every_route_that_fetches_other_addresses_is_refused(path: str) -> None:
     for method in ("GET", "HEAD"):
         result = through(path, method=method, headers=own())
-        assert result.status == 403 and result.detail == g.FETCH and not result.reached, path
+        assert result.status == 403 and result.detail == rules.FETCH and not result.reached, path
 
 
 @pytest.mark.parametrize(
@@ -232,7 +233,7 @@ def test_a_file_given_as_a_url_in_an_event_is_refused(endpoint: str) -> None:
     remote = {"path": "https://example.com/x.pdf", "meta": {"_type": "gradio.FileData"}}
     body = json.dumps({"data": [[{"nested": remote}]], "session_hash": "s1", "fn_index": 3}).encode()
     result = through(endpoint, method="POST", body=body, headers=own())
-    assert result.status == 403 and result.detail == g.FETCH and not result.reached
+    assert result.status == 403 and result.detail == rules.FETCH and not result.reached
     local = {**remote, "path": "/tmp/x/a.pdf", "url": "http://127.0.0.1:7860/gradio_api/file=/tmp/x/a.pdf"}
     ok = json.dumps({"data": [local, "a question about https://example.com"], "session_hash": "s2"}).encode()
     assert through(endpoint, method="POST", body=ok, headers=own()).reached
@@ -402,7 +403,7 @@ def test_an_upload_is_served_to_its_browser_only() -> None:
     through("/gradio_api/upload", method="POST", headers=own(), answer=stored, access=access)
     assert through("/gradio_api/file=/tmp/chat/abc/note.txt", headers=own(), access=access).reached
     refused = through("/gradio_api/file=/tmp/chat/abc/note.txt", headers=own(OTHER), access=access)
-    assert refused.status == 403 and refused.detail == g.NOT_YOURS
+    assert refused.status == 403 and refused.detail == rules.NOT_YOURS
     assert through("/gradio_api/file=/tmp/chat/abc/note.txt", access=access).status == 403  # no cookie
 
 

@@ -20,12 +20,10 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, unquote
 
 from assistant.ui.access import CLIENT_COOKIE, Access, LoginThrottle
 from assistant.ui.http import (
@@ -45,37 +43,28 @@ from assistant.ui.http import (
     respond,
     with_cookie,
 )
-
-API = "/gradio_api"
-FILE_PREFIXES = (f"{API}/file=", f"{API}/file/", "/file=", "/file/")
-REFUSED_PREFIXES = (
-    f"{API}/process_recording",
-    f"{API}/vibe-",
-    f"{API}/undo-vibe-edit",
-    f"{API}/dev/",
-    f"{API}/profiling/",
-    f"{API}/run-history/",
-    f"{API}/runs",
-    f"{API}/stream/",
-    f"{API}/deep_link",
-    f"{API}/mcp",
-    "/monitoring",
+from assistant.ui.request_rules import (
+    API,
+    FETCH,
+    FILE_PREFIXES,
+    FORWARDED,
+    NOT_YOURS,
+    OTHER_SESSION,
+    PUBLIC_PATHS,
+    PUBLIC_PREFIXES,
+    REFUSED_PREFIXES,
+    UPLOAD,
+    boundary_of,
+    file_target,
+    file_urls,
+    form_field,
+    looks_like_url,
+    origin_of,
+    padded,
+    session_in,
+    stored_paths,
+    too_big,
 )
-"""Routes this app never uses (Gradio's recorder, vibe editing, dev reload, profiling, run
-history, media streams, deep links, MCP, monitoring): refused, so none can be misused."""
-UPLOAD = f"{API}/upload"
-PUBLIC_PREFIXES = ("/assets/", "/static/", "/svelte/")
-PUBLIC_PATHS = frozenset(
-    {"/", "/login", "/login/", "/favicon.ico", "/robots.txt", "/theme.css", f"{API}/theme.css"}
-    | {f"{API}/startup-events"}  # Gradio's own start-up check, made without a login; returns a bool
-)
-"""What answers before logging in: the login page, its scripts and styles (Gradio's published
-code, no data)."""
-FORWARDED = (b"x-forwarded-", b"forwarded", b"x-real-ip", b"x-gradio-server")
-SESSION_IN_PATH = re.compile(rf"^{API}/heartbeat/([^/]+)")
-NOT_YOURS = "File not allowed: it was not made by or uploaded from this browser."
-FETCH = "This server does not fetch other addresses."
-OTHER_SESSION = "This session belongs to another browser; reload the page."
 
 
 @dataclass(frozen=True)
@@ -85,41 +74,6 @@ class Limits:
     request_bytes: int = 1024 * 1024
     upload_bytes: int = 100 * 1024 * 1024
     upload_files: int = 10
-
-
-def parse_proxies(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    """``"10.0.0.1, 192.168.0.0/24"`` -> networks; ``ValueError`` naming a bad entry."""
-    networks = []
-    for item in (part.strip() for part in text.split(",")):
-        if item:
-            try:
-                networks.append(ipaddress.ip_network(item, strict=False))
-            except ValueError:
-                raise ValueError(f"{item!r} is not an address or network like 10.0.0.1, 10.0.0.0/8") from None
-    return tuple(networks)
-
-
-def looks_like_url(text: str) -> bool:
-    """Whether a path given to a file route or in a file object names another address."""
-    text = text.strip().lower()
-    return "://" in text or text.startswith(("http:", "https:", "//", "\\\\"))
-
-
-def file_urls(data: Any) -> bool:
-    """Whether any Gradio file object (``{"path": …, "meta": {"_type": "gradio.FileData"}}``) in a
-    request's JSON names a URL: Gradio would download it into its cache."""
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            meta, path = item.get("meta"), item.get("path")
-            is_file = isinstance(meta, dict) and meta.get("_type") == "gradio.FileData"
-            if is_file and isinstance(path, str) and looks_like_url(path):
-                return True
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
 
 
 class Guard:
@@ -184,16 +138,16 @@ class Guard:
         if method in ("POST", "PUT", "PATCH") and path.startswith(API):
             body = await read_body(receive, limit)
             if body is None:
-                await respond(send, 413, _too_big(path, limit))
+                await respond(send, 413, too_big(path, limit))
                 return
             reason = self._body_refusal(body, client)
             if reason:
                 await respond(send, 403, reason)
                 return
-            receive = replay(_padded(body, path, self.api_defaults), receive)
+            receive = replay(padded(body, path, self.api_defaults), receive)
         if method == "POST" and (path.endswith("/queue/join") or "/call/" in path):
             send = polite_busy(send)
-        await self._bounded(scope, Limited(receive, send, limit, _too_big(path, limit)))
+        await self._bounded(scope, Limited(receive, send, limit, too_big(path, limit)))
 
     async def _bounded(self, scope: Scope, bounded: Limited) -> None:
         """Run the app on a size-limited body; once the limit has stopped it, its complaints
@@ -210,7 +164,7 @@ class Guard:
         if origin is not None and not self._own_origin(scope, origin):
             return 403, "Requests from other sites' pages are refused."
         is_file = path.startswith(FILE_PREFIXES)
-        if (is_file and looks_like_url(_file_target(path))) or path.startswith(("/proxy=", f"{API}/proxy=")):
+        if (is_file and looks_like_url(file_target(path))) or path.startswith(("/proxy=", f"{API}/proxy=")):
             return 403, FETCH
         if path.startswith(REFUSED_PREFIXES):
             return 404, "Not used by this app."
@@ -219,10 +173,10 @@ class Guard:
             return 401, "Not authenticated: log in at the chat's address first."
         length = header(scope, b"content-length")
         if length is not None and (not length.strip().isdigit() or int(length) > limit):
-            return 413, _too_big(path, limit)
-        if is_file and not self.access.may_read(_file_target(path), client):
+            return 413, too_big(path, limit)
+        if is_file and not self.access.may_read(file_target(path), client):
             return 403, NOT_YOURS
-        session = _session_in(scope)
+        session = session_in(scope)
         if session and not self.access.claim(session, client):
             return 403, OTHER_SESSION
         return None
@@ -296,7 +250,7 @@ class Guard:
         if body is None:
             await respond(send, 413, "A login is a user name and a password, nothing more.")
             return
-        user = _form_field(body, "username")[:80]
+        user = form_field(body, "username")[:80]
         status = 0
 
         async def watch(message: Message) -> None:
@@ -318,10 +272,10 @@ class Guard:
         files are then this browser's alone."""
         referer = header(scope, b"referer")
         foreign = header(scope, b"origin") is None and referer is not None
-        if not client or (foreign and not self._own_origin(scope, _origin_of(str(referer)))):
+        if not client or (foreign and not self._own_origin(scope, origin_of(str(referer)))):
             await respond(send, 403, "Uploads are accepted only from the chat's own page; open it first.")
             return
-        boundary = _boundary(header(scope, b"content-type") or "")
+        boundary = boundary_of(header(scope, b"content-type") or "")
         limit, files = self.limits.upload_bytes, self.limits.upload_files
         too_many = f"At most {files} files per upload."
         scope["headers"] = [(k, v) for k, v in scope["headers"] if k != b"accept-encoding"]
@@ -334,76 +288,10 @@ class Guard:
             elif status == 200:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body"):
-                    for path in _paths(b"".join(chunks)):
+                    for path in stored_paths(b"".join(chunks)):
                         self.access.grant(path, client)
             await send(message)
 
         await self._bounded(
-            scope, Limited(receive, keep, limit, _too_big(UPLOAD, limit), boundary, files, too_many)
+            scope, Limited(receive, keep, limit, too_big(UPLOAD, limit), boundary, files, too_many)
         )
-
-
-API_CALL = re.compile(rf"^{API}/(?:call/v2|call|run|api)/([^/]+)/?$")
-
-
-def _padded(body: bytes, path: str, defaults: Mapping[str, Sequence[Any]]) -> bytes:
-    """The body of a call to a named API with the parameters it left out filled in from
-    ``defaults`` (a missing ``data`` counts as none given); any other body unchanged."""
-    match = API_CALL.match(path)
-    wanted = defaults.get(match.group(1)) if match else None
-    if wanted is None or not body.strip():
-        return body
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
-        return body
-    given = data.get("data", []) if isinstance(data, dict) else None
-    if not isinstance(data, dict) or not isinstance(given, list) or len(given) >= len(wanted):
-        return body
-    data["data"] = [*given, *wanted[len(given) :]]
-    return json.dumps(data).encode("utf-8")
-
-
-def _form_field(body: bytes, name: str) -> str:
-    """A field of a login form, sent URL-encoded (scripts) or as multipart (the login page)."""
-    text = body.decode("utf-8", "replace")
-    multipart = re.search(rf'name="{name}"\r\n\r\n(.*?)\r\n', text, re.S)
-    return multipart.group(1) if multipart else parse_qs(text).get(name, [""])[0]
-
-
-def _file_target(path: str) -> str:
-    for prefix in FILE_PREFIXES:
-        if path.startswith(prefix):
-            return unquote(path[len(prefix) :])
-    return ""
-
-
-def _session_in(scope: Scope) -> str:
-    match = SESSION_IN_PATH.match(str(scope.get("path", "")))
-    if match:
-        return match.group(1)
-    query = parse_qs(bytes(scope.get("query_string", b"")).decode("latin-1"))
-    return (query.get("session_hash") or [""])[0]
-
-
-def _too_big(path: str, limit: int) -> str:
-    what = "An upload" if path == UPLOAD else "A request"
-    return f"{what} may be at most {limit / 1024 / 1024:.1f} MB."
-
-
-def _origin_of(url: str) -> str:
-    match = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*)", url.strip())
-    return match.group(1) if match else ""
-
-
-def _boundary(content_type: str) -> bytes | None:
-    match = re.search(r'boundary="?([^";]+)"?', content_type)
-    return match.group(1).encode("latin-1") if match else None
-
-
-def _paths(body: bytes) -> list[str]:
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return []
-    return [p for p in data if isinstance(p, str)] if isinstance(data, list) else []

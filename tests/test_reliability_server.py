@@ -566,3 +566,24 @@ def test_thirty_wrong_passwords_in_a_row_meet_a_429(locked_chat: str, folder: Pa
         "Login failed for user 'alice' from 127.0.0.1 (5 in a row); the next attempt must wait 1 s." in logs
     )
     assert "Login refused from 127.0.0.1: too many failed attempts" in logs
+
+
+def test_the_chats_temporary_folder_is_private(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GRADIO_TEMP_DIR", raising=False)
+    made = server.private_temp_dir(settings)  # none named: a new one, removed at exit
+    assert made.name.startswith("report-assistant-") and made.stat().st_mode & 0o777 == 0o700
+    assert os.environ["GRADIO_TEMP_DIR"] == str(made)
+    named = tmp_path / "chat-tmp"
+    named.mkdir(mode=0o755)
+    assert server.private_temp_dir(replace(settings, temp_dir=str(named))) == named.resolve()
+    assert named.stat().st_mode & 0o777 == 0o700  # tightened
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    with pytest.raises(
+        SettingsError, match=r"cannot use .*file/sub as the chat's temporary folder .*--temp-dir"
+    ):
+        server.private_temp_dir(replace(settings, temp_dir=str(blocked / "sub")))
+    with pytest.raises(SettingsError, match="setting trusted_proxies: 'proxy' is not an address"):
+        server.guarded_app(replace(settings, trusted_proxies="proxy"), server.Access())

@@ -28,7 +28,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks.load import rss_kb, server
+from tests.support.load import rss_kb, server
 
 RESULTS = Path(__file__).resolve().parent / "results" / "hostile.json"
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,7 +147,8 @@ def fetching(url: str, canary: Canary, found: Findings) -> None:
     with httpx.Client(base_url=url, timeout=60) as http:
         http.get("/")
         for form in ("/gradio_api/file={}", "/gradio_api/file/{}", "/gradio_api/proxy={}"):
-            response, hits = canary.count(lambda form=form: http.get(form.format(f"{canary.url}/x")))
+            target = form.format(f"{canary.url}/x")
+            response, hits = canary.count(lambda target=target: http.get(target))  # type: ignore[misc]
             found[f"GET {form.format('http://…')}"] = f"{response.status_code}, canary reached {hits}x"
         upload = _dependency(
             http.get("/config").json(), lambda d, _k: any(t[1] == "upload" for t in d["targets"])

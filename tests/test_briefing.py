@@ -214,7 +214,7 @@ def test_exports_of_text_xml_cannot_hold_succeed(tmp_path: Path) -> None:
     b = Briefing(title="Met \x1b").pin(hostile, "Topic \x07").set_note("x", "note \x00")
     md, dx = write_exports(b, REPORTS, tmp_path / "out")
     doc = docx.Document(str(dx))
-    assert [p.text for p in doc.paragraphs if p.style.name == "Quote"] == [
+    assert [p.text for p in doc.paragraphs if p.style and p.style.name == "Quote"] == [
         "Detectives \ufffd[1mshort\ufffd[0m \ufffd and \ufffd a surrogate."
     ]
     assert doc.core_properties.title == "Met \ufffd"

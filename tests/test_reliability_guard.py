@@ -151,7 +151,13 @@ def test_forwarded_headers_are_dropped_unless_the_peer_is_a_trusted_proxy() -> N
     }
 
     def run(peer: str, proxies: str) -> tuple[dict[bytes, bytes], str, str]:
-        scope = {"type": "http", "path": "/", "method": "GET", "client": (peer, 1), "scheme": "http"}
+        scope: dict[str, Any] = {
+            "type": "http",
+            "path": "/",
+            "method": "GET",
+            "client": (peer, 1),
+            "scheme": "http",
+        }
         scope["headers"] = [(b"host", b"127.0.0.1:7860"), *forged.items()]
 
         async def call() -> None:
@@ -298,7 +304,7 @@ def test_with_a_login_only_the_login_page_answers_before_logging_in(path: str, p
 
 
 def test_failed_logins_are_slowed_and_logged() -> None:
-    throttle, lines = LoginThrottle(3, 100), []
+    throttle, lines = LoginThrottle(3, 100), list[str]()
     form = {"content-type": "application/x-www-form-urlencoded"}
 
     def attempt(status: int, client: str = "10.1.1.1") -> Result:

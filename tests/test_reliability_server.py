@@ -23,6 +23,7 @@ import pytest
 from assistant.errors import SettingsError
 from assistant.settings import Settings
 from assistant.ui import server
+from assistant.ui.access import Access
 from tests.support.corpus import ROOT
 from tests.support.load import HttpAsker, rss_kb
 from tests.support.load import server as start_server
@@ -586,4 +587,4 @@ def test_the_chats_temporary_folder_is_private(
     ):
         server.private_temp_dir(replace(settings, temp_dir=str(blocked / "sub")))
     with pytest.raises(SettingsError, match="setting trusted_proxies: 'proxy' is not an address"):
-        server.guarded_app(replace(settings, trusted_proxies="proxy"), server.Access())
+        server.guarded_app(replace(settings, trusted_proxies="proxy"), Access())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,7 +83,7 @@ HOSTILE = {
 }
 
 
-def _restore(http: httpx.Client, saved: dict[str, object], session: str) -> list[object]:
+def _restore(http: httpx.Client, saved: Mapping[str, object], session: str) -> list[object]:
     """What the page does on load: hand the server the briefing this browser kept; returns its outputs."""
     config = http.get("/config").json()
     kinds = {c["id"]: c.get("type") for c in config["components"]}
@@ -128,7 +128,11 @@ def test_a_briefing_with_control_characters_downloads_as_docx(
     assert "could not be made" not in str(outputs)
     got = http.get(_download(outputs, ".docx"))
     assert got.status_code == 200 and got.content[:2] == b"PK"
-    quotes = [p.text for p in docx.Document(io.BytesIO(got.content)).paragraphs if p.style.name == "Quote"]
+    quotes = [
+        p.text
+        for p in docx.Document(io.BytesIO(got.content)).paragraphs
+        if p.style and p.style.name == "Quote"
+    ]
     assert quotes == ["Detectives \ufffd[1mshort\ufffd[0m of staff \ufffd and \ufffd a lone surrogate."]
     markdown = http.get(_download(outputs, ".md"))
     assert markdown.status_code == 200 and "\x1b" not in markdown.text and "of staff \ufffd" in markdown.text

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Chat
-from tests.browser.server import running_chat
+from tests.support.browser import Chat
+from tests.support.server import running_chat
 
 pytestmark = pytest.mark.slow
 LOGIN = ("casey", "a long pass phrase")

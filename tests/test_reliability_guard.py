@@ -169,7 +169,8 @@ def test_forwarded_headers_are_dropped_unless_the_peer_is_a_trusted_proxy() -> N
 
             await g.Guard(app, trusted_proxies=rules.parse_proxies(proxies))(scope, receive, send)
 
-        asyncio.run(call())
+        with ThreadPoolExecutor(1) as thread:  # its own event loop, whatever runs in this thread
+            thread.submit(asyncio.run, call()).result()
         return seen.pop()  # type: ignore[no-any-return]
 
     headers, client, scheme = run("127.0.0.1", "")

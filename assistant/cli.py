@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import __version__
+from assistant import cli_browse as browse
 from assistant.errors import AssistantError, QuestionError
 from assistant.settings import Settings, load_settings
 
@@ -124,9 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, default=None, help="only reports of this inspection year")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
-    p = sub.add_parser("reports", help="list the indexed reports")
+    p = sub.add_parser("reports", help="list the indexed reports (and the files that could not be read)")
     _common(p)
     p.add_argument("--json", action="store_true")
+
+    browse.add_parsers(sub, _common)
     return parser
 
 
@@ -243,19 +246,6 @@ def cmd_grades(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_reports(args: argparse.Namespace) -> int:
-    from assistant.store import live_reports
-
-    entries = live_reports(_settings(args).index)
-    if args.json:
-        print(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=1))
-    for e in [] if args.json else entries:
-        meta = e.meta
-        cells = (e.id, meta.get("title"), meta.get("force") or "-", meta.get("year") or "-", e.passages)
-        print("\t".join(map(str, (*cells, e.path))))
-    return 0
-
-
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "index": cmd_index,
     "ask": cmd_ask,
@@ -263,8 +253,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "serve": cmd_serve,
     "add": cmd_add,
     "remove": cmd_remove,
-    "reports": cmd_reports,
     "grades": cmd_grades,
+    **browse.COMMANDS,
 }
 
 

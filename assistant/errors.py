@@ -8,6 +8,7 @@ AssistantError                 root: interfaces catch this and print its message
 ├── StoreError                 the index on disk is missing, stale or damaged (says how to rebuild)
 │   └── StoreLockedError       another process is writing the index
 ├── QuestionError              a question cannot be asked (empty, not text)
+├── NotFoundError              a passage or report named is not in the index (names what is)
 └── EvaluationError            an evaluation questions file is malformed (names the line)
 """
 
@@ -49,6 +50,10 @@ class StoreLockedError(StoreError):
 
 class QuestionError(AssistantError):
     """The question cannot be asked as given."""
+
+
+class NotFoundError(AssistantError):
+    """A passage id or report name that the index does not hold."""
 
 
 class EvaluationError(AssistantError):

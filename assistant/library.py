@@ -24,12 +24,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.embedding import Embedder
-from assistant.errors import AssistantError, CorpusError, IngestError
+from assistant.errors import AssistantError, CorpusError, IngestError, NotFoundError
 from assistant.ingest import EXTENSIONS, parse_bytes, sha256_bytes, sniff_format, unsupported_reason
 from assistant.ingest.metadata import sidecar_for
 from assistant.records import Report
 from assistant.settings import Settings
-from assistant.store import describe, live_reports, update_index
+from assistant.store import describe, find_report, live_reports, update_index
 
 Log = Callable[[str], None]
 REMOVED = ".removed"
@@ -199,22 +199,14 @@ def _removed_dir(settings: Settings) -> Path:
 
 def remove_report(settings: Settings, name: str, *, log: Log = print) -> str:
     """Move the report named ``name`` (id, title or file name) out of the corpus and re-index."""
-    wanted = name.strip().lower()
-    entries = live_reports(settings.index)
-    matches = [
-        e
-        for e in entries
-        if wanted
-        in {e.id.lower(), e.path.lower(), Path(e.path).name.lower(), str(e.meta.get("title", "")).lower()}
-    ]
-    if len(matches) != 1:
-        known = ", ".join(e.id for e in entries) or "none"
-        what = "no report" if not matches else f"{len(matches)} reports"
-        raise CorpusError(f"{what} matched {name!r}; indexed report ids: {known}")
-    source = settings.corpus / matches[0].path
+    try:
+        entry = find_report(live_reports(settings.index), name)
+    except NotFoundError as exc:
+        raise CorpusError(str(exc)) from None
+    source = settings.corpus / entry.path
     bin_dir = _removed_dir(settings)
     for path in (source, sidecar_for(source)):
         if path is not None and path.exists():
             shutil.move(str(path), bin_dir / path.name)
-    log(f"Moved {matches[0].path} to {bin_dir}")
+    log(f"Moved {entry.path} to {bin_dir}")
     return describe(update_index(settings, log=log))

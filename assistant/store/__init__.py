@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant.embedding import Embedder
-from assistant.errors import StoreError
+from assistant.errors import NotFoundError, StoreError
 from assistant.settings import Settings
 from assistant.store import layout
 from assistant.store.build import UpdateResult, index_settings, live_manifest, scan_corpus, update_index
@@ -30,6 +30,23 @@ def live_reports(index: Path) -> list[ReportEntry]:
     """The reports in the live index (empty when there is none)."""
     manifest = live_manifest(index)
     return sorted(manifest.reports, key=lambda r: r.path) if manifest else []
+
+
+def find_report(entries: list[ReportEntry], name: str) -> ReportEntry:
+    """The one entry whose id, title, file name or corpus path is ``name`` (any case), else a
+    :class:`NotFoundError` listing the ids there are."""
+    wanted = name.strip().lower()
+    matches = [
+        e
+        for e in entries
+        if wanted
+        in {e.id.lower(), e.path.lower(), Path(e.path).name.lower(), str(e.meta.get("title", "")).lower()}
+    ]
+    if len(matches) != 1:
+        known = ", ".join(e.id for e in entries) or "none"
+        what = "no report" if not matches else f"{len(matches)} reports"
+        raise NotFoundError(f"{what} matched {name!r}; indexed report ids: {known}")
+    return matches[0]
 
 
 def check_index(settings: Settings) -> UpdatePlan:
@@ -141,6 +158,7 @@ __all__ = [
     "check_index",
     "describe",
     "ensure_index",
+    "find_report",
     "live_reports",
     "open_index",
     "update_index",

@@ -207,7 +207,10 @@ def _whole_live_version(index: Path, log: Log) -> tuple[Path | None, Manifest | 
 def _entry(f: FileState, report: Report, count: int) -> ReportEntry:
     meta = report.meta
     grades = tuple(g.to_dict() for g in section_grades(report))
-    return ReportEntry(meta.id, f.path, f.fingerprint, f.size, f.mtime_ns, count, meta.to_dict(), grades)
+    indexed = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    return ReportEntry(
+        meta.id, f.path, f.fingerprint, f.size, f.mtime_ns, count, meta.to_dict(), grades, indexed
+    )
 
 
 def _embed(

@@ -34,6 +34,8 @@ class ReportEntry:
     meta: dict[str, Any] = field(default_factory=dict)
     grades: tuple[dict[str, Any], ...] = ()
     """Each graded section's grade as the report states it (:class:`assistant.grades.SectionGrade`)."""
+    indexed: str = ""
+    """When this file (at this fingerprint) was parsed and embedded, ISO 8601; "" in older indexes."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -227,4 +227,10 @@ def pdf_view(index: LoadedIndex, corpus: Path, ctx: PassageContext) -> PdfView:
     path = report_file(corpus, entry.path, entry.size, entry.mtime_ns)
     known = (*ctx.section, passage)
     labels = {p.page: p.page_label for p in known if p.page is not None and p.page_label is not None}
-    return PdfView(path, locate(path, passage.page, passage.text), labels)
+    try:
+        located = locate(path, passage.page, passage.text)
+    except NotFoundError:
+        raise
+    except Exception as exc:  # pdfminer and pypdfium2 raise many types on a damaged file
+        raise StoreError(f"the PDF {path.name} cannot be read now ({type(exc).__name__}: {exc})") from None
+    return PdfView(path, located, labels)

@@ -18,7 +18,7 @@ from assistant.errors import AssistantError
 from assistant.ingest import EXTENSIONS
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.ui import style
+from assistant.ui import context_view, library_tab, style
 from assistant.ui.access import Access
 from assistant.ui.briefing_panel import BriefingPanel
 from assistant.ui.cards import EMPTY
@@ -130,9 +130,16 @@ def build_app(assistant: Assistant, access: Access | None = None, export_dir: Pa
                     upload_status = gr.Markdown(elem_id="upload-status")
             with gr.Column(scale=6, min_width=320), gr.Tabs():
                 with gr.Tab("Evidence", id="evidence"):
-                    cards = gr.HTML(EMPTY, elem_id="cards", js_on_load=style.CARDS_JS)
+                    cards = gr.HTML(
+                        EMPTY,
+                        elem_id="cards",
+                        js_on_load=style.CARDS_JS,
+                        server_functions=[context_view.server_function(assistant)],
+                    )
                 with gr.Tab("Briefing", id="briefing"):
                     panel = BriefingPanel(gr, logic, latest, cards, saved, access)
+                with gr.Tab("Reports", id="reports"):
+                    library_tab.build(gr, assistant)
         filters = [report_f, force_f, year_f, section_f, grade_f]
 
         def respond(

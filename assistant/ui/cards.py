@@ -2,8 +2,9 @@
 
 A card shows where a passage comes from (report, force, year, section, grade, ¶/bullet/page,
 score), the passage with its best-supporting sentence highlighted and the query's terms
-(glossary expansions included) marked, and two buttons -- pin and copy citation -- that the
-page's script turns into events (see :mod:`assistant.ui.style`).
+(glossary expansions included) marked, and its buttons -- pin and copy citation, which the
+page's script turns into events (see :mod:`assistant.ui.style`), and "Show in report", which opens
+the passage in its section inside the card (:mod:`assistant.ui.context_view`).
 """
 
 from __future__ import annotations
@@ -100,9 +101,19 @@ def card_html(hit: Hit, terms: Collection[str], meta: ReportMeta | None, pinned:
         f'<button type="button" class="pin" data-action="pin" data-id="{esc(p.id)}" '
         f'aria-pressed="{str(pinned).lower()}">{pin_label}</button>'
         f'<button type="button" class="copy" data-action="copy" data-citation="{esc(cite)}">'
-        f"Copy citation</button></div></article>"
+        f"Copy citation</button>{show_button(p.id, n)}</div>{CONTEXT_SLOT.format(n=n)}</article>"
     )
 
+
+def show_button(passage_id: str, n: int) -> str:
+    """ "Show in report": the page script fetches the passage's context into the card's slot."""
+    return (
+        f'<button type="button" class="show" data-action="context" data-id="{esc(passage_id)}" '
+        f'aria-expanded="false" aria-controls="context-{n}">Show in report</button>'
+    )
+
+
+CONTEXT_SLOT = '<div class="context-slot" id="context-{n}" aria-live="polite" hidden></div>'
 
 EMPTY = '<div class="cards-empty">Ask a question: the passages that answer it appear here as cards.</div>'
 

@@ -1,4 +1,4 @@
-"""The page's look and its two small scripts: offline (system fonts, nothing fetched) and readable narrow."""
+"""The page's look and its small scripts: offline (system fonts, nothing fetched) and readable narrow."""
 
 from __future__ import annotations
 
@@ -41,6 +41,50 @@ CSS = """
 .grade-none { color: var(--body-text-color-subdued); }
 .abstain { border: 1px solid #b45309; background: #fffbeb; color: #5c2d00; padding: .5rem .75rem;
            border-radius: 6px; margin: 0 0 .75rem; }
+.card .actions button.show[aria-expanded="true"] { border-color: var(--color-accent); }
+.context-slot { margin: .6rem 0 0; padding: .5rem 0 0; border-top: 1px dashed var(--border-color-primary); }
+.in-report .ctx-section { font-weight: 600; margin: 0 0 .3rem; display: flex; flex-wrap: wrap;
+                          gap: .3rem .6rem; align-items: center; }
+.in-report .ctx-text { font-size: .92rem; }
+.in-report .ctx-p, .in-report .ctx-list { margin: .3rem 0; }
+.in-report .ctx-list { padding-left: 1.4rem; }
+.in-report .ctx-loc { color: var(--body-text-color-subdued); font-size: .75rem; white-space: nowrap; }
+.in-report mark.passage { background: #fff1a6; color: #1f2328; padding: 0 .1em; border-radius: 2px;
+                          box-shadow: 0 0 0 1px #d4a400; }
+.in-report .ctx-more, .in-report .ctx-note, .in-report .ctx-web { font-size: .85rem; margin: .35rem 0; }
+.in-report .ctx-note { color: var(--body-text-color-subdued); }
+.in-report .ctx-more button { border: 1px solid var(--button-secondary-border-color); border-radius: 6px;
+  background: var(--button-secondary-background-fill); color: var(--button-secondary-text-color);
+  padding: .15rem .6rem; font-size: .8rem; cursor: pointer; }
+.in-report .ctx-page { margin: .5rem 0 0; }
+.in-report .ctx-page img { display: block; max-width: 100%; height: auto;
+                           border: 1px solid var(--border-color-primary); }
+.in-report .ctx-page figcaption { font-size: .8rem; color: var(--body-text-color-subdued); }
+#library .lib-title { font-size: 1.05rem; margin: 0 0 .5rem; }
+#library .lib-scroll { overflow-x: auto; }
+#library .lib-table { border-collapse: collapse; width: 100%; font-size: .875rem; }
+#library .lib-table th, #library .lib-table td { text-align: left; vertical-align: top; padding: .35rem .4rem;
+  border-bottom: 1px solid var(--border-color-primary); }
+#library .lib-table td.lib-source { overflow-wrap: anywhere; max-width: 14rem; }
+#library tr.lib-current { background: var(--background-fill-secondary); }
+#library .lib-open { background: none; border: none; padding: 0; color: var(--color-accent); font-weight: 600;
+  text-align: left; cursor: pointer; text-decoration: underline; font-size: .9rem; }
+#library .lib-who, #library .lib-file, #library .lib-note, #library .lib-count, #library .lib-none {
+  color: var(--body-text-color-subdued); font-size: .8rem; }
+#library .lib-skipped { border: 1px solid #b45309; background: #fffbeb; color: #5c2d00; border-radius: 6px;
+  padding: .4rem .75rem; margin: .75rem 0; }
+#library .lib-skipped h3 { font-size: .95rem; margin: 0 0 .3rem; }
+#library .lib-outline { margin-top: 1rem; }
+#library .lib-outline h3 { font-size: 1rem; margin: 0; }
+#library .lib-headings { list-style: none; padding: 0; margin: .4rem 0; }
+#library .lib-headings li { margin: .2rem 0; }
+#library .lib-headings .lvl-2 { margin-left: 1.2rem; }
+#library .lib-headings .lvl-3, #library .lib-headings .lvl-4 { margin-left: 2.4rem; }
+#library summary { cursor: pointer; line-height: 1.5; }
+#library .lib-heading { font-weight: 600; }
+#library .lib-section { font-size: .9rem; padding: .2rem 0 .4rem 1rem; }
+#library .lib-section .ctx-loc { color: var(--body-text-color-subdued); font-size: .75rem; }
+#library .lib-sub { font-size: .9rem; margin: .6rem 0 .2rem; }
 .pin-quote blockquote { margin: .2rem 0; padding-left: .75rem; border-left: 3px solid var(--color-accent); }
 .pin-quote .citation { font-size: .8rem; color: var(--body-text-color-subdued); overflow-wrap: anywhere; }
 """
@@ -56,10 +100,53 @@ const copyText = async (text) => {
     area.remove(); return ok;
   }
 };
+const opened = new Map();  // passage id -> its context HTML, kept while the same answer is shown
+let shownTurn = null;
+const cardOf = (id) =>
+  element.querySelector(`button.show[data-id="${CSS.escape(id)}"]`)?.closest('article.card');
+const setSlot = (card, html) => {
+  const slot = card.querySelector('.context-slot');
+  const toggle = card.querySelector('button.show');
+  slot.hidden = html === null;
+  slot.innerHTML = html || '';
+  toggle.setAttribute('aria-expanded', String(html !== null));
+  toggle.textContent = html === null ? 'Show in report' : 'Hide context';
+};
+const showContext = async (id, whole) => {
+  const card = cardOf(id);
+  if (!card) return;
+  const slot = card.querySelector('.context-slot');
+  if (slot.hidden) setSlot(card, '<p class="ctx-note">Loading the report…</p>');
+  slot.setAttribute('aria-busy', 'true');
+  let html;
+  try { html = await server.show_context(id, whole); } catch (error) {
+    html = '<p class="ctx-note" role="alert">The report could not be loaded; try again.</p>';
+  }
+  slot.removeAttribute('aria-busy');
+  const now = cardOf(id);  // the cards may have been drawn again meanwhile
+  if (!now) return;
+  opened.set(id, html);
+  setSlot(now, html);
+};
+watch('value', () => {
+  const turn = element.querySelector('.cards')?.dataset.turn ?? null;
+  if (turn !== shownTurn) { opened.clear(); shownTurn = turn; return; }
+  for (const [id, html] of opened) { const card = cardOf(id); if (card) setSlot(card, html); }
+});
 element.addEventListener('click', async (event) => {
   const button = event.target.closest('button[data-action]');
   if (!button || !element.contains(button)) return;
-  if (button.dataset.action === 'pin') {
+  const action = button.dataset.action;
+  if (action === 'context') {
+    if (button.getAttribute('aria-expanded') === 'true') {
+      opened.delete(button.dataset.id);
+      setSlot(button.closest('article.card'), null);
+    } else {
+      showContext(button.dataset.id, false);
+    }
+  } else if (action === 'context-all' || action === 'context-less') {
+    showContext(button.dataset.id, action === 'context-all');
+  } else if (action === 'pin') {
     const pressed = button.getAttribute('aria-pressed') === 'true';
     button.setAttribute('aria-pressed', String(!pressed));
     button.textContent = pressed ? 'Pin to briefing' : 'Pinned ✓';
@@ -73,7 +160,46 @@ element.addEventListener('click', async (event) => {
 });
 """
 """Card buttons: pin sends a ``click`` event with the ids of all pinned cards (the whole set, so
-clicks handled out of turn cannot undo each other); copy puts the citation on the clipboard."""
+clicks handled out of turn cannot undo each other); copy puts the citation on the clipboard;
+"Show in report" calls the server function ``show_context`` (no queue: it is a lookup) and puts
+its HTML into the card, and keeps it there when the cards are drawn again for the same answer
+(pinning re-draws them)."""
+
+LIBRARY_JS = """
+const list = element.querySelector('.lib-list');
+const slot = element.querySelector('.lib-outline-slot');
+const failed = (what) => `<p class="lib-note" role="alert">${what} could not be loaded; try again.</p>`;
+const refresh = async () => {
+  try { list.innerHTML = await server.reports_list(); } catch (error) { list.innerHTML = failed('The list'); }
+  const current = slot.querySelector('.lib-outline')?.dataset.report;
+  element.querySelectorAll('tr[data-report]').forEach(
+    (row) => row.classList.toggle('lib-current', row.dataset.report === current));
+};
+new IntersectionObserver((seen) => { if (seen.some((e) => e.isIntersecting)) refresh(); }).observe(element);
+element.addEventListener('click', async (event) => {
+  const button = event.target.closest('button[data-action="outline"]');
+  if (!button || !element.contains(button)) return;
+  slot.innerHTML = '<p class="lib-note">Loading the outline…</p>';
+  try { slot.innerHTML = await server.outline(button.dataset.id); } catch (error) {
+    slot.innerHTML = failed('The outline');
+  }
+  element.querySelectorAll('tr[data-report]').forEach(
+    (row) => row.classList.toggle('lib-current', row.dataset.report === button.dataset.id));
+  slot.scrollIntoView({block: 'start'});
+});
+element.addEventListener('toggle', async (event) => {
+  const section = event.target;
+  if (!(section instanceof HTMLDetailsElement) || !section.open || section.dataset.loaded) return;
+  const body = section.querySelector('.lib-section');
+  body.innerHTML = '<p class="lib-note">Loading the section…</p>';
+  try {
+    body.innerHTML = await server.section(section.dataset.id, Number(section.dataset.section));
+    section.dataset.loaded = 'true';
+  } catch (error) { body.innerHTML = failed('The section'); }
+}, true);
+"""
+"""The Reports tab: the list is fetched whenever the tab comes into view (an upload shows at once);
+a title opens the report's outline below it; opening a heading fetches its section's text."""
 
 FOCUS_QUESTION_JS = """
 () => { const box = document.querySelector('#question textarea, #question input'); if (box) box.focus(); }

@@ -20,6 +20,7 @@ from typing import Any
 
 from assistant.context import DEFAULT_CONTEXT, PassageContext, passage_context
 from assistant.errors import AssistantError
+from assistant.grades import WORDS
 from assistant.pdf_pages import PageMark, PdfView, pdf_view, render_page
 from assistant.records import Passage
 from assistant.service import Assistant
@@ -82,6 +83,20 @@ def paragraphs_html(passages: Sequence[Passage], target: str) -> str:
     return "".join(out)
 
 
+def _grade(ctx: PassageContext) -> str:
+    """The section's grade as the report states it, with where it is stated on hover."""
+    g = ctx.grade
+    if g is None or g.grade is None:
+        return (
+            grade_badge(ctx.passage.grade)
+            if ctx.passage.grade
+            else '<span class="grade grade-none">No grade stated</span>'
+        )
+    where = g.citation(ctx.report.title)
+    note = " (stated in the text)" if g.stated == WORDS else ""
+    return f'<span title="{esc(where)}">{grade_badge(g.grade)}{esc(note)}</span>'
+
+
 def _page_html(view: PdfView, mark: PageMark, image: bytes) -> str:
     label = view.labels.get(mark.page)
     printed = f"Printed page {esc(label)} (page {mark.page} of the PDF)" if label else f"Page {mark.page}"
@@ -102,7 +117,7 @@ def context_html(ctx: PassageContext, pdf: tuple[PdfView, tuple[bytes, ...]] | s
     parts = [
         f'<section class="in-report" aria-label="Passage in its report" data-id="{esc(p.id)}"'
         f' data-whole="{str(ctx.context is None).lower()}">',
-        f'<p class="ctx-section">{section} {grade_badge(p.grade)}</p>',
+        f'<p class="ctx-section">{section} {_grade(ctx)}</p>',
         f'<div class="ctx-text">{paragraphs_html(ctx.shown, p.id)}</div>',
     ]
     if shown < ctx.paragraphs:

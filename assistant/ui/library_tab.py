@@ -14,8 +14,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from assistant.errors import AssistantError
+from assistant.grades import NONE, WORDS
 from assistant.outline import OutlineEntry, ReportRow, library_rows, report_outline, section_passages
 from assistant.records import ReportMeta
 from assistant.service import Assistant
@@ -27,31 +29,47 @@ from assistant.ui.context_view import error_html, js_args, paragraphs_html
 LOADING = '<p class="lib-note">Loading the list of reports…</p>'
 
 
+def grade_html(grade: str | None, stated: str) -> str:
+    """A grade badge, marked when the report states the grade only in words (no grade line)."""
+    if grade is None or stated == NONE:
+        return '<span class="lib-none">not stated</span>'
+    note = ' <span class="lib-stated" title="No grade line: the text states it">(in the text)</span>'
+    return grade_badge(grade) + (note if stated == WORDS else "")
+
+
 def _grades_cell(row: ReportRow) -> str:
     if not row.grades:
         return '<span class="lib-none">none</span>'
-    counts = Counter(g for _, g in row.grades)
-    title = "; ".join(f"{section}: {grade}" for section, grade in row.grades)
-    badges = " ".join(f"{grade_badge(g)}{f' ×{n}' if n > 1 else ''}" for g, n in counts.items())
+    counts = Counter((g.grade, g.stated if g.grade else NONE) for g in row.grades)
+    title = "; ".join(f"{' › '.join(g.section)}: {g.label()}" for g in row.grades)
+    badges = " ".join(f"{grade_html(*key)}{f' ×{n}' if n > 1 else ''}" for key, n in counts.items())
     return f'<span class="lib-grades" title="{esc(title)}">{badges}</span>'
+
+
+FORMAT_NAMES = {"pdf": "PDF", "html": "Web page", "docx": "Word", "markdown": "Markdown", "text": "Text"}
+
+
+def _source_html(url: str | None) -> str:
+    """The source address as a link showing its site (the whole address on hover and in the link)."""
+    if not url:
+        return '<span class="lib-none">none</span>'
+    site = urlsplit(url).netloc or url
+    return (
+        f'<a href="{esc(url)}" title="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(site)}</a>'
+    )
 
 
 def _row_html(row: ReportRow) -> str:
     who = " · ".join(esc(x) for x in (row.force, row.year, row.inspection) if x)
-    fmt = esc(row.format.upper() if row.format != "markdown" else "Markdown")
+    fmt = esc(FORMAT_NAMES.get(row.format, row.format))
     if row.pages:
         fmt += f", {row.pages} pages"
-    source = (
-        f'<a href="{esc(row.source_url)}" target="_blank" rel="noopener noreferrer">{esc(row.source_url)}</a>'
-        if row.source_url
-        else '<span class="lib-none">none</span>'
-    )
     return (
         f'<tr data-report="{esc(row.id)}"><td><button type="button" class="lib-open" data-action="outline" '
         f'data-id="{esc(row.id)}" title="Open the outline">{esc(row.title)}</button>'
         f'<div class="lib-who">{who}</div><div class="lib-file">{esc(row.path)}</div></td>'
         f"<td>{fmt}</td><td>{row.passages}</td><td>{_grades_cell(row)}</td>"
-        f'<td class="lib-source">{source}</td><td>{esc(row.indexed[:10])}</td></tr>'
+        f'<td class="lib-source">{_source_html(row.source_url)}</td><td>{esc(row.indexed[:10])}</td></tr>'
     )
 
 
@@ -88,7 +106,7 @@ def outline_html(meta: ReportMeta, entries: Sequence[OutlineEntry]) -> str:
         count = (
             f"{e.paragraphs} paragraph{'s' if e.paragraphs != 1 else ''}" if e.passages else "sub-headings"
         )
-        grade = grade_badge(e.grade) if e.grade else ""
+        grade = grade_html(e.grade, e.grade_stated) if e.grade else ""
         items.append(
             f'<li class="lvl-{min(e.level, 4)}"><details data-section="{i}" data-id="{esc(meta.id)}">'
             f'<summary><span class="lib-heading">{esc(e.heading)}</span> {grade} '

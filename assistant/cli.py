@@ -110,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_setting(p, "auth_file", metavar="FILE")
     _add_setting(p, "trusted_proxies", metavar="ADDRESSES")
     _add_setting(p, "temp_dir", metavar="DIR")
+    _add_setting(p, "mcp", action="store_true")
 
     p = sub.add_parser("add", help="copy report files into the corpus and index them")
     _common(p)

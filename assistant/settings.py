@@ -100,6 +100,11 @@ class Settings:
         "private folder (made 0700) for the uploads and briefing exports the chat serves; "
         "empty: a new one under the system temporary folder, removed when the chat stops",
     )
+    mcp: bool = _setting(
+        False,
+        "also serve the MCP tools (search_reports, get_passage, list_reports, grades) at /gradio_api/mcp/, "
+        "behind the same login; needs pip install 'report-assistant[mcp]'",
+    )
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

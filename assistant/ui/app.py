@@ -18,7 +18,7 @@ from assistant.errors import AssistantError
 from assistant.ingest import EXTENSIONS
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.ui import context_view, library_tab, style
+from assistant.ui import context_view, library_tab, mcp_tools, style
 from assistant.ui.access import Access
 from assistant.ui.briefing_panel import BriefingPanel
 from assistant.ui.cards import EMPTY
@@ -55,11 +55,14 @@ def launch_options(gr: Any) -> dict[str, Any]:
     return {"theme": style.theme(gr), "css": style.CSS}
 
 
-def build_app(assistant: Assistant, access: Access | None = None, export_dir: Path | None = None) -> Any:
+def build_app(
+    assistant: Assistant, access: Access | None = None, export_dir: Path | None = None, mcp: bool = False
+) -> Any:
     """The Blocks app (see module docstring) and an ``/ask`` endpoint returning ``ask --json``'s object.
 
     ``access`` records which browser may download which export (the server's guard asks it);
-    ``export_dir`` is where exports are written (the chat's private temporary folder).
+    ``export_dir`` is where exports are written (the chat's private temporary folder); with
+    ``mcp``, the MCP tools are added too (:mod:`assistant.ui.mcp_tools`).
     """
     gr = _gradio()
     access = access or Access()
@@ -194,7 +197,9 @@ def build_app(assistant: Assistant, access: Access | None = None, export_dir: Pa
             logic.forget(session_key(request))
 
         demo.unload(forget)
-        gr.api(ask, api_name="ask")
+        gr.api(mcp_tools.not_a_tool(ask), api_name="ask")
+        if mcp:
+            mcp_tools.register(gr, assistant)
     return demo
 
 
@@ -211,12 +216,26 @@ def serve(settings: Settings, log: Callable[[str], None] = print, block: bool = 
     warning = server.exposure_warning(settings, logins)
     if warning:
         log(warning)
+    if settings.mcp:
+        mcp_tools.check_package()
     temp = server.private_temp_dir(settings)
     assistant = Assistant.open(settings, log=log)
     access = Access()
-    demo = build_app(assistant, access, temp / "briefings")
+    demo = build_app(assistant, access, temp / "briefings", mcp=settings.mcp)
     demo.queue(**server.queue_options(settings))
-    options = server.launch_options(settings, logins, block, access, log, API_DEFAULTS)
-    log(f"Chat ready at http://{settings.host}:{settings.port}" + (" (login required)" if logins else ""))
+    options = server.launch_options(settings, logins, False, access, log, API_DEFAULTS)
     demo.launch(**options, **launch_options(_gradio()))
+    if settings.mcp:
+        try:
+            mcp_tools.check_started(demo)
+        except AssistantError:
+            demo.close()
+            raise
+    base = f"http://{settings.host}:{settings.port}"
+    login = " (login required)" if logins else ""
+    log(f"Chat ready at {base}{login}")
+    if settings.mcp:
+        log(f"MCP tools at {base}{mcp_tools.MCP_PATH}/ (streamable HTTP){login}")
+    if block:
+        demo.block_thread()
     return demo

@@ -43,6 +43,7 @@ from assistant.ui.http import (
     respond,
     with_cookie,
 )
+from assistant.ui.mcp_access import NEEDS_LOGIN, basic_login, is_mcp_path
 from assistant.ui.request_rules import (
     API,
     FETCH,
@@ -91,6 +92,7 @@ class Guard:
         trusted_proxies: Sequence[ipaddress.IPv4Network | ipaddress.IPv6Network] = (),
         api_defaults: Mapping[str, Sequence[Any]] | None = None,
         log: Callable[[str], None] = print,
+        mcp: bool = False,
     ) -> None:
         self.app = app
         self.loopback_only = loopback_only
@@ -104,6 +106,8 @@ class Guard:
         """Per API name, a value for each parameter, filled in for those a call leaves out
         (Gradio itself refuses a call that omits any, with an error that says nothing)."""
         self.log = log
+        self.mcp = mcp
+        """``serve --mcp``: the MCP paths are served, to a login given as Basic credentials too."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -166,11 +170,15 @@ class Guard:
         is_file = path.startswith(FILE_PREFIXES)
         if (is_file and looks_like_url(file_target(path))) or path.startswith(("/proxy=", f"{API}/proxy=")):
             return 403, FETCH
-        if path.startswith(REFUSED_PREFIXES):
+        mcp = self.mcp and is_mcp_path(path)
+        if path.startswith(REFUSED_PREFIXES) and not mcp:
             return 404, "Not used by this app."
         public = path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
         if self._login_required() and not public and not self._logged_in(scope):
-            return 401, "Not authenticated: log in at the chat's address first."
+            if not mcp:
+                return 401, "Not authenticated: log in at the chat's address first."
+            if not self._mcp_login(scope):
+                return 401, NEEDS_LOGIN
         length = header(scope, b"content-length")
         if length is not None and (not length.strip().isdigit() or int(length) > limit):
             return 413, too_big(path, limit)
@@ -224,6 +232,12 @@ class Guard:
         suffix = getattr(self.gradio, "cookie_id", "")
         token = cookies.get(f"access-token-{suffix}") or cookies.get(f"access-token-unsecure-{suffix}")
         return bool(token) and token in getattr(self.gradio, "tokens", {})
+
+    def _mcp_login(self, scope: Scope) -> bool:
+        auth = getattr(self.gradio, "auth", None)
+        logins = list(auth.items()) if isinstance(auth, dict) else []
+        who = (scope.get("client") or ("unknown", 0))[0]
+        return basic_login(header(scope, b"authorization"), logins, self.throttle, who)
 
     def _body_refusal(self, body: bytes, client: str) -> str | None:
         """Why a JSON request body is refused (None: it is not)."""

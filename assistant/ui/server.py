@@ -11,7 +11,8 @@ What makes the server safe to leave running for a team (docs/RELIABILITY.md has 
   that a request gets HTTP 503 with :data:`BUSY` and ``Retry-After`` at once, instead of an
   unbounded wait (the page shows Gradio's own "busy, please try again").
 * No share link, no analytics or version check, no monitoring dashboard, no run history (it
-  can send runs to a Hugging Face bucket), no MCP server, no server-side rendering, no PWA.
+  can send runs to a Hugging Face bucket), no MCP server unless ``--mcp``, no server-side rendering,
+  no PWA.
 * Every request passes :class:`~assistant.ui.guard.Guard` first (its docstring lists the
   checks: loopback names only, no cross-site requests, no URL fetching, login on every route,
   slowed password guessing, bounded bodies and uploads, files and sessions per browser).
@@ -186,7 +187,7 @@ def launch_options(
         "blocked_paths": blocked_paths(settings),
         "enable_monitoring": False,
         "run_history": False,
-        "mcp_server": False,
+        "mcp_server": settings.mcp,
         "ssr_mode": False,
         "pwa": False,
         "strict_cors": True,
@@ -239,6 +240,7 @@ def guarded_app(
             trusted_proxies=proxies,
             api_defaults=api_defaults,
             log=log,
+            mcp=settings.mcp,
         )
 
     app.build_middleware_stack = guarded  # type: ignore[method-assign]

@@ -15,6 +15,7 @@ from tests.support.fakes import FakeEmbedder
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
+    from assistant.store.load import LoadedIndex
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -63,3 +64,25 @@ def real_library(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     write_library(base / "corpus")
     settings = settings_for(base / "corpus", base / "index")
     return Assistant.open(settings, log=lambda _m: None, progress=False)
+
+
+@pytest.fixture(scope="session")
+def browse_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The library, a PDF, a web page and a damaged file (tests/support/browse.py), indexed with the fake."""
+    from assistant.store import update_index
+    from tests.support.browse import write_browse_corpus
+
+    base = tmp_path_factory.mktemp("browse")
+    write_browse_corpus(base / "corpus")
+    settings = settings_for(base / "corpus", base / "index")
+    update_index(settings, embedder=FakeEmbedder(), progress=False, log=lambda _m: None)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def browse_index(browse_settings: Settings) -> Iterator[LoadedIndex]:
+    from assistant.store import open_index
+
+    loaded = open_index(browse_settings.index)
+    yield loaded
+    loaded.close()

@@ -163,3 +163,19 @@ def test_exports_are_private_files(exported: tuple[httpx.Client, list[object]]) 
     )
     root = next(p for p in path.parents if p.name.startswith("report-assistant-"))
     assert path.stat().st_mode & 0o777 == 0o600 and root.stat().st_mode & 0o777 == 0o700
+
+
+def test_without_the_mcp_flag_there_are_no_mcp_routes_and_no_tools(server: str) -> None:
+    import json
+    import urllib.error
+    import urllib.request
+
+    for path in ("gradio_api/mcp/", "gradio_api/mcp", "gradio_api/mcp/sse", "gradio_api/mcp/schema"):
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(server + path, timeout=10)
+        assert caught.value.code == 404, path
+    with urllib.request.urlopen(server + "gradio_api/info", timeout=10) as response:
+        named = json.load(response)["named_endpoints"]
+    assert "/ask" in named and not {"/search_reports", "/get_passage", "/list_reports", "/grades"} & set(
+        named
+    )

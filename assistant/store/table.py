@@ -13,7 +13,7 @@ import mmap
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,7 +141,7 @@ class PassageTable:
                 self._rows = rows
         return rows.get(passage_id)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Passage]:
         return (self._get(i) for i in range(len(self)))
 
     def close(self) -> None:

@@ -42,7 +42,10 @@ def _grades_cell(row: ReportRow) -> str:
         return '<span class="lib-none">none</span>'
     counts = Counter((g.grade, g.stated if g.grade else NONE) for g in row.grades)
     title = "; ".join(f"{' › '.join(g.section)}: {g.label()}" for g in row.grades)
-    badges = " ".join(f"{grade_html(*key)}{f' ×{n}' if n > 1 else ''}" for key, n in counts.items())
+    badges = "".join(
+        f'<span class="lib-grade">{grade_html(*key)}{f" ×{n}" if n > 1 else ""}</span>'
+        for key, n in counts.items()
+    )
     return f'<span class="lib-grades" title="{esc(title)}">{badges}</span>'
 
 
@@ -53,7 +56,7 @@ def _source_html(url: str | None) -> str:
     """The source address as a link showing its site (the whole address on hover and in the link)."""
     if not url:
         return '<span class="lib-none">none</span>'
-    site = urlsplit(url).netloc or url
+    site = urlsplit(url).netloc.removeprefix("www.") or url
     return (
         f'<a href="{esc(url)}" title="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(site)}</a>'
     )
@@ -61,15 +64,17 @@ def _source_html(url: str | None) -> str:
 
 def _row_html(row: ReportRow) -> str:
     who = " · ".join(esc(x) for x in (row.force, row.year, row.inspection) if x)
-    fmt = esc(FORMAT_NAMES.get(row.format, row.format))
-    if row.pages:
-        fmt += f", {row.pages} pages"
+    fmt = esc(FORMAT_NAMES.get(row.format, row.format)) + (f", {row.pages} pages" if row.pages else "")
+    details = (
+        f'{fmt}<div class="lib-fact">{row.passages} passages</div>'
+        f'<div class="lib-fact">indexed {esc(row.indexed[:10])}</div>'
+    )
     return (
         f'<tr data-report="{esc(row.id)}"><td><button type="button" class="lib-open" data-action="outline" '
         f'data-id="{esc(row.id)}" title="Open the outline">{esc(row.title)}</button>'
         f'<div class="lib-who">{who}</div><div class="lib-file">{esc(row.path)}</div></td>'
-        f"<td>{fmt}</td><td>{row.passages}</td><td>{_grades_cell(row)}</td>"
-        f'<td class="lib-source">{_source_html(row.source_url)}</td><td>{esc(row.indexed[:10])}</td></tr>'
+        f'<td class="lib-details">{details}</td><td>{_grades_cell(row)}</td>'
+        f'<td class="lib-source">{_source_html(row.source_url)}</td></tr>'
     )
 
 
@@ -80,15 +85,12 @@ def reports_html(rows: Sequence[ReportRow], skipped: Sequence[Skipped]) -> str:
     if rows:
         parts.append(
             '<div class="lib-scroll"><table class="lib-table"><thead><tr><th scope="col">Report</th>'
-            '<th scope="col">Format</th><th scope="col">Passages</th><th scope="col">Grades</th>'
-            '<th scope="col">Source</th><th scope="col">Indexed</th></tr></thead><tbody>'
-            + "".join(_row_html(r) for r in rows)
-            + "</tbody></table></div>"
+            '<th scope="col">Format and size</th><th scope="col">Grades</th><th scope="col">Source</th>'
+            "</tr></thead><tbody>" + "".join(_row_html(r) for r in rows) + "</tbody></table></div>"
         )
     if skipped:
         items = "".join(
-            f'<li><span class="lib-file">{esc(s.path)}</span>: {esc(s.reason or "could not be read")}</li>'
-            for s in skipped
+            f"<li><code>{esc(s.path)}</code>: {esc(s.reason or 'could not be read')}</li>" for s in skipped
         )
         parts.append(
             f'<div class="lib-skipped" role="note"><h3>Files that could not be read ({len(skipped)})</h3>'

@@ -65,7 +65,13 @@ CSS = """
 #library .lib-table { border-collapse: collapse; width: 100%; font-size: .875rem; }
 #library .lib-table th, #library .lib-table td { text-align: left; vertical-align: top; padding: .35rem .4rem;
   border-bottom: 1px solid var(--border-color-primary); }
-#library .lib-table td.lib-source { overflow-wrap: anywhere; max-width: 14rem; }
+#library .lib-table td.lib-source { word-break: break-all; min-width: 7rem; max-width: 12rem;
+                                   font-size: .8rem; }
+#library .lib-table td.lib-details { min-width: 6.5rem; }
+#library .lib-fact { color: var(--body-text-color-subdued); font-size: .8rem; white-space: nowrap; }
+#library .lib-grades { display: flex; flex-wrap: wrap; gap: .25rem .35rem; }
+#library .lib-grade { white-space: nowrap; font-size: .8rem; }
+#library .lib-grade .grade { font-size: .72rem; padding: 0 .45rem; }
 #library tr.lib-current { background: var(--background-fill-secondary); }
 #library .lib-open { background: none; border: none; padding: 0; color: var(--color-accent); font-weight: 600;
   text-align: left; cursor: pointer; text-decoration: underline; font-size: .9rem; }

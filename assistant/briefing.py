@@ -29,11 +29,17 @@ PROVENANCE = (
 
 @dataclass(frozen=True)
 class Pin:
-    """One pinned passage under a topic heading, with the user's optional note."""
+    """One pinned passage under a topic heading, with the user's optional note.
+
+    ``before`` and ``after`` are the report's sentences just before and after the passage (in
+    its section; "" at either end), kept from when it was pinned so an export can show them.
+    """
 
     passage: Passage
     heading: str
     note: str = ""
+    before: str = ""
+    after: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,10 @@ class Briefing:
 
     title: str = DEFAULT_TITLE
     pins: tuple[Pin, ...] = ()
+    context: bool = False
+    """Export option: show the sentence before and after each quote (marked as context)."""
+    footnotes: bool = False
+    """Export option: in the Word file, cite in footnotes instead of a line under each quote."""
 
     def __len__(self) -> int:
         return len(self.pins)
@@ -55,11 +65,23 @@ class Briefing:
                 return i
         return -1
 
-    def pin(self, passage: Passage, heading: str) -> Briefing:
-        """Append ``passage`` under ``heading``; pinning a passage twice keeps the first pin."""
+    def pin(
+        self, passage: Passage, heading: str, around: tuple[str | None, str | None] = (None, None)
+    ) -> Briefing:
+        """Append ``passage`` under ``heading`` (``around``: the sentences before and after it);
+        pinning a passage twice keeps the first pin."""
         if self.has(passage.id):
             return self
-        return replace(self, pins=(*self.pins, Pin(passage, clean_line(heading) or UNTITLED_TOPIC)))
+        pin = Pin(passage, clean_line(heading) or UNTITLED_TOPIC, "", around[0] or "", around[1] or "")
+        return replace(self, pins=(*self.pins, pin))
+
+    def with_options(self, *, context: bool | None = None, footnotes: bool | None = None) -> Briefing:
+        """The export options changed (None: as they were)."""
+        return replace(
+            self,
+            context=self.context if context is None else bool(context),
+            footnotes=self.footnotes if footnotes is None else bool(footnotes),
+        )
 
     def unpin(self, passage_id: str) -> Briefing:
         return replace(self, pins=tuple(p for p in self.pins if p.passage.id != passage_id))
@@ -103,8 +125,17 @@ class Briefing:
         return {
             "title": self.title,
             "pins": [
-                {"passage": p.passage.to_dict(), "heading": p.heading, "note": p.note} for p in self.pins
+                {
+                    "passage": p.passage.to_dict(),
+                    "heading": p.heading,
+                    "note": p.note,
+                    "before": p.before,
+                    "after": p.after,
+                }
+                for p in self.pins
             ],
+            "context": self.context,
+            "footnotes": self.footnotes,
         }
 
     @classmethod
@@ -117,10 +148,17 @@ class Briefing:
         data = _whole_text(data)
         try:
             pins = tuple(
-                Pin(Passage.from_dict(p["passage"]), str(p["heading"]), str(p.get("note", "")))
+                Pin(
+                    Passage.from_dict(p["passage"]),
+                    str(p["heading"]),
+                    str(p.get("note", "")),
+                    str(p.get("before") or ""),
+                    str(p.get("after") or ""),
+                )
                 for p in data.get("pins", [])
             )
-            return cls(title=str(data.get("title") or DEFAULT_TITLE), pins=pins)
+            title = str(data.get("title") or DEFAULT_TITLE)
+            return cls(title, pins, data.get("context") is True, data.get("footnotes") is True)
         except (AttributeError, KeyError, TypeError) as exc:
             raise ValueError(f"not a saved briefing: {exc}") from None
 
@@ -197,6 +235,16 @@ def context_line(passage: Passage) -> str | None:
     return f"From a list introduced by: “{passage.lead_in}”" if passage.lead_in else None
 
 
+def around_lines(briefing: Briefing, pin: Pin) -> tuple[str | None, str | None]:
+    """With the context option, the sentences before and after the quote, marked as context (the
+    report's own words, not part of the quote); else nothing."""
+    if not briefing.context:
+        return None, None
+    before = f"Context before: “{pin.before}”" if pin.before else None
+    after = f"Context after: “{pin.after}”" if pin.after else None
+    return before, after
+
+
 _MD_ACTIVE = re.compile(r"([\\`*_\[\]<>#|~&])")
 
 
@@ -215,9 +263,13 @@ def to_markdown(briefing: Briefing, reports: Mapping[str, ReportMeta]) -> str:
         for pin in pins:
             p = pin.passage
             meta = reports.get(p.report_id)
-            if context := context_line(p):
-                out += [f"_{md_literal(context)}_", ""]
+            before, after = around_lines(briefing, pin)
+            for line in (context_line(p), before):
+                if line:
+                    out += [f"_{md_literal(line)}_", ""]
             out += [f"> {md_literal(p.text)}", ""]
+            if after:
+                out += [f"_{md_literal(after)}_", ""]
             out += [f"— {md_literal(full_citation(p, meta))} \\[{number[p.report_id]}\\]", ""]
             if pin.note:
                 out += [f"**Note:** {md_literal(pin.note)}", ""]
@@ -230,12 +282,19 @@ def to_docx(briefing: Briefing, reports: Mapping[str, ReportMeta]) -> bytes:
     """The briefing as a Word document (python-docx): same content and order as the Markdown.
 
     Every string goes through :func:`xml_safe` first, so no report text can make it fail.
+
+    With the footnotes option each quote ends with a footnote number and its citation is the
+    footnote (:mod:`assistant.docx_notes`), as UK government briefings often cite; otherwise the
+    citation is a small line under the quote.
     """
     import docx
     from docx.shared import Pt
 
+    from assistant.docx_notes import Footnotes
+
     t = xml_safe
     doc = docx.Document()
+    notes = Footnotes(doc) if briefing.footnotes else None
     doc.core_properties.title = t(briefing.title)
     doc.add_heading(t(briefing.title), level=0)
     doc.add_paragraph(PROVENANCE).runs[0].italic = True
@@ -245,12 +304,18 @@ def to_docx(briefing: Briefing, reports: Mapping[str, ReportMeta]) -> bytes:
         doc.add_heading(t(heading), level=1)
         for pin in pins:
             p = pin.passage
-            if context := context_line(p):
-                doc.add_paragraph(t(context)).runs[0].italic = True
-            doc.add_paragraph(t(p.text), style="Quote")
-            cite = doc.add_paragraph()
-            run = cite.add_run(t(f"— {full_citation(p, reports.get(p.report_id))} [{number[p.report_id]}]"))
-            run.font.size = Pt(9)
+            before, after = around_lines(briefing, pin)
+            for line in (context_line(p), before):
+                if line:
+                    doc.add_paragraph(t(line)).runs[0].italic = True
+            quote = doc.add_paragraph(t(p.text), style="Quote")
+            if after:
+                doc.add_paragraph(t(after)).runs[0].italic = True
+            citation = t(f"{full_citation(p, reports.get(p.report_id))} [{number[p.report_id]}]")
+            if notes is not None:
+                notes.add(quote, citation)
+            else:
+                doc.add_paragraph().add_run(f"— {citation}").font.size = Pt(9)
             if pin.note:
                 note = doc.add_paragraph()
                 note.add_run("Note: ").bold = True

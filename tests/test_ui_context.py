@@ -82,7 +82,7 @@ def test_the_reports_tab_lists_reports_unreadable_files_outlines_and_sections(
     html = reports_html(rows, skipped)
     assert html.startswith(f'<h2 class="lib-title">{len(rows)} reports in the library</h2>')
     assert html.count('data-action="outline"') == len(rows)
-    assert f'<code>{BAD_FILE}</code>: is not a readable PDF' in html
+    assert f"<code>{BAD_FILE}</code>: is not a readable PDF" in html
     assert "PDF, 7 pages" in html and "Web page" in html and ">justiceinspectorates.gov.uk</a>" in html
     meta, entries = report_outline(browse_index, PDF_ID)
     outline = outline_html(meta, entries)

@@ -18,7 +18,7 @@ from assistant.errors import AssistantError
 from assistant.ingest import EXTENSIONS
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.ui import context_view, library_tab, mcp_tools, style
+from assistant.ui import context_view, library_tab, mcp_access, mcp_tools, style
 from assistant.ui.access import Access
 from assistant.ui.briefing_panel import BriefingPanel
 from assistant.ui.cards import EMPTY
@@ -235,7 +235,7 @@ def serve(settings: Settings, log: Callable[[str], None] = print, block: bool = 
     login = " (login required)" if logins else ""
     log(f"Chat ready at {base}{login}")
     if settings.mcp:
-        log(f"MCP tools at {base}{mcp_tools.MCP_PATH}/ (streamable HTTP){login}")
+        log(f"MCP tools at {base}{mcp_access.MCP_PATH}/ (streamable HTTP){login}")
     if block:
         demo.block_thread()
     return demo

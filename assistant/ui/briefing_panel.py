@@ -1,4 +1,5 @@
-"""The briefing tab: pinned passages with heading, note, move and remove controls, and the downloads."""
+"""The briefing tab: pinned passages with heading, note, move and remove controls, the export options
+(context sentences, footnote citations) and the downloads."""
 
 # No ``from __future__ import annotations``: Gradio reads the handlers' annotations at run time
 # to pass ``gr.Request`` (whose session names the briefing), and ``gr`` is only a local name.
@@ -12,6 +13,9 @@ from assistant.ui.render import escape_md
 from assistant.ui.session import ChatLogic, Latest, session_key
 
 EMPTY_HINT = "Nothing pinned yet: press **Pin to briefing** on an evidence card."
+INLINE, FOOTNOTES = "Under each quote", "As footnotes"
+CITATION_STYLES = {INLINE: False, FOOTNOTES: True}
+"""Where the Word file puts each quote's citation (the Markdown file always has it under the quote)."""
 View = tuple[int, Briefing]
 """What the briefing list is drawn from: the store's revision and the briefing."""
 
@@ -58,8 +62,32 @@ class BriefingPanel:
             self.docx = gr.DownloadButton(
                 "Download DOCX", interactive=False, elem_id="download-docx", size="sm", variant="primary"
             )
+        with gr.Row():
+            self.context = gr.Checkbox(
+                False, label="Include the sentence before and after each quote", elem_id="export-context"
+            )
+            self.citations = gr.Radio(
+                list(CITATION_STYLES),
+                value=INLINE,
+                label="Citations in the Word file",
+                elem_id="export-citations",
+            )
         self.outputs = [self.md, self.docx, self.status, self.saved]
         private = {"api_visibility": "private"}
+
+        def set_context(on: bool, request: gr.Request) -> list[Any]:
+            return self.values(self.change(request, lambda b: b.with_options(context=bool(on)))[1], request)
+
+        def set_citations(style: str, request: gr.Request) -> list[Any]:
+            footnotes = CITATION_STYLES.get(style, False)
+            return self.values(
+                self.change(request, lambda b: b.with_options(footnotes=footnotes))[1], request
+            )
+
+        self.context.change(set_context, [self.context], self.outputs, trigger_mode="always_last", **private)
+        self.citations.change(
+            set_citations, [self.citations], self.outputs, trigger_mode="always_last", **private
+        )
 
         def retitle(text: str, request: gr.Request) -> list[Any]:
             return self.values(self.change(request, lambda b: b.retitle(text))[1], request)
@@ -74,11 +102,12 @@ class BriefingPanel:
             except ValueError:
                 kept = Briefing()
             view = self.change(request, lambda b: b if b.pins else kept)
-            return [view, view[1].title, *self.values(view[1], request)]
+            b = view[1]
+            return [view, b.title, b.context, FOOTNOTES if b.footnotes else INLINE, *self.values(b, request)]
 
         self.restore = restore
         """For ``demo.load``: inputs ``[saved]``, outputs :attr:`load_outputs`."""
-        self.load_outputs = [self.view, self.title, *self.outputs]
+        self.load_outputs = [self.view, self.title, self.context, self.citations, *self.outputs]
 
         @gr.render(inputs=[self.view], triggers=[self.view.change])  # type: ignore[untyped-decorator]
         def show(view: View) -> None:

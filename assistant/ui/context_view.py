@@ -104,7 +104,7 @@ def _page_html(view: PdfView, mark: PageMark, image: bytes) -> str:
     return (
         f'<figure class="ctx-page" data-page="{mark.page}">'
         f'<img src="data:image/png;base64,{data}" alt="{printed} with the passage highlighted" '
-        f'loading="lazy"><figcaption>{printed}</figcaption></figure>'
+        f"><figcaption>{printed}</figcaption></figure>"
     )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.briefing import FORMAT_NAMES, FORMATS, Briefing, write_export
+from assistant.context import context_sentences, passage_context
 from assistant.conversation import Turn, interpret
 from assistant.errors import AssistantError
 from assistant.records import GRADES, Answer, ReportMeta
@@ -186,8 +187,7 @@ class ChatLogic:
         pinned = [p.passage.id for p in briefing.pins]
         return cards_html(latest.answer, self.reports(), pinned, latest.turn.query, latest.number)
 
-    @staticmethod
-    def set_pins(latest: Latest | None, briefing: Briefing, wanted: Collection[str]) -> Briefing:
+    def set_pins(self, latest: Latest | None, briefing: Briefing, wanted: Collection[str]) -> Briefing:
         """Make the latest answer's pinned passages exactly ``wanted``: pin those missing, in rank
         order, and unpin its other passages. Passages pinned from earlier answers stay.
 
@@ -199,10 +199,17 @@ class ChatLogic:
         for hit in latest.answer.hits:
             pid = hit.passage.id
             if pid in wanted and not briefing.has(pid):
-                briefing = briefing.pin(hit.passage, latest.heading)
+                briefing = briefing.pin(hit.passage, latest.heading, self.around(pid))
             elif pid not in wanted and briefing.has(pid):
                 briefing = briefing.unpin(pid)
         return briefing
+
+    def around(self, passage_id: str) -> tuple[str | None, str | None]:
+        """The report's sentences just before and after a passage, kept with its pin for exports."""
+        try:
+            return context_sentences(passage_context(self.assistant.live.get(), passage_id, 0))
+        except AssistantError:
+            return None, None
 
     def export(self, briefing: Briefing, session: str = "") -> Exports:
         """Fresh Markdown and DOCX files of ``briefing`` (none while it is empty).

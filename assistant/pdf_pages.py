@@ -8,12 +8,14 @@ changed -- spaces, line-end hyphens it re-joined, bullet markers it removed -- w
 every character's position. A passage running over a page break is matched as far as it goes on
 its first page and continued on the next ones (at most :data:`MAX_PAGES`).
 
-The page is rendered with pdfplumber's page images (pypdfium2, on this machine: nothing is
-fetched) and each matched line gets a translucent box.
+The page is drawn by pypdfium2 (PDFium, which pdfplumber's page images use; on this machine,
+nothing is fetched) and each matched line gets a translucent box. Pages read and drawn are kept
+in small caches keyed by the file's size and time, so a changed file is read afresh.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import unicodedata
@@ -114,55 +116,110 @@ def trailing_marks(texts: Sequence[str], lines: Sequence[int], boxes: Sequence[B
     return out
 
 
-def _page_chars(page: Any) -> tuple[list[str], list[int], list[Box]]:
-    """The page's characters in the PDF parser's reading order, each with its line and box."""
-    upright = page.filter(lambda o: o.get("object_type") != "char" or o.get("upright", True))
+@dataclass(frozen=True)
+class PageText:
+    """A page's characters in the PDF parser's reading order, each with its line and box."""
+
+    texts: tuple[str, ...]
+    lines: tuple[int, ...]
+    boxes: tuple[Box, ...]
+    width: float
+    height: float
+
+
+FileStamp = tuple[str, int, int]
+"""``(path, size, mtime_ns)``: what the caches below are keyed by, so a changed file is read again."""
+
+
+def stamp(pdf: Path) -> FileStamp:
+    st = pdf.stat()
+    return str(pdf), st.st_size, st.st_mtime_ns
+
+
+@functools.lru_cache(maxsize=64)
+def page_text(file: FileStamp, page: int) -> PageText:
+    """Page ``page`` (from 1) of the file, read as the PDF parser reads it (upright characters only).
+
+    Reading a page's characters is most of the time a "Show in report" takes, and cards of one
+    answer often sit on the same pages, so the last 64 pages read are kept.
+    """
+    import pdfplumber
+
     texts: list[str] = []
     lines: list[int] = []
     boxes: list[Box] = []
-    for n, line in enumerate(upright.extract_text_lines(return_chars=True, strip=True)):
-        for c in line.get("chars", ()):
-            texts.append(str(c.get("text", "")))
-            lines.append(n)
-            boxes.append((float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"])))
-    return texts, lines, boxes
+    with pdfplumber.open(file[0]) as doc:
+        p = doc.pages[page - 1]
+        upright = p.filter(lambda o: o.get("object_type") != "char" or o.get("upright", True))
+        for n, line in enumerate(upright.extract_text_lines(return_chars=True, strip=True)):
+            for c in line.get("chars", ()):
+                texts.append(str(c.get("text", "")))
+                lines.append(n)
+                boxes.append((float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"])))
+        return PageText(tuple(texts), tuple(lines), tuple(boxes), float(p.width), float(p.height))
+
+
+@functools.lru_cache(maxsize=64)
+def page_count(file: FileStamp) -> int:
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(file[0])
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+@functools.lru_cache(maxsize=8)
+def page_picture(file: FileStamp, page: int, width: int) -> Any:
+    """Page ``page`` drawn ``width`` pixels across (an RGB PIL image; the last 8 are kept)."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(file[0])
+    try:
+        pdf_page = doc[page - 1]
+        return pdf_page.render(scale=width / pdf_page.get_width()).to_pil().convert("RGB")
+    finally:
+        doc.close()
 
 
 def locate(pdf: Path, page: int, text: str) -> Located:
     """Find ``text`` in ``pdf`` from physical ``page`` (from 1) on (see the module docstring)."""
-    import pdfplumber
-
+    file = stamp(pdf)
+    pages = page_count(file)
+    if not 1 <= page <= pages:
+        raise NotFoundError(f"{pdf.name} has {pages} pages, not a page {page}")
     wanted, _ = skeleton(text)
     marks: list[PageMark] = []
-    with pdfplumber.open(pdf) as doc:
-        if not 1 <= page <= len(doc.pages):
-            raise NotFoundError(f"{pdf.name} has {len(doc.pages)} pages, not a page {page}")
-        for number in range(page, min(page + MAX_PAGES, len(doc.pages) + 1)):
-            if not wanted:
-                break
-            p = doc.pages[number - 1]
-            texts, lines, boxes = _page_chars(p)
-            hay, where = skeleton(texts)
-            at, length = longest_prefix(hay, wanted)
-            if length < min(MIN_MATCH, len(wanted)):
-                break
-            chosen = sorted({where[k] for k in range(at, at + length)})
-            ends = [i for i, j in itertools.pairwise([*chosen, -1]) if j < 0 or lines[j] != lines[i]]
-            chosen += [k for i in ends for k in trailing_marks(texts, lines, boxes, i)]
-            marks.append(PageMark(number, float(p.width), float(p.height), line_boxes(lines, boxes, chosen)))
-            wanted = wanted[length:]
+    for number in range(page, min(page + MAX_PAGES, pages + 1)):
+        if not wanted:
+            break
+        p = page_text(file, number)
+        hay, where = skeleton(p.texts)
+        at, length = longest_prefix(hay, wanted)
+        if length < min(MIN_MATCH, len(wanted)):
+            break
+        chosen = sorted({where[k] for k in range(at, at + length)})
+        ends = [i for i, j in itertools.pairwise([*chosen, -1]) if j < 0 or p.lines[j] != p.lines[i]]
+        chosen += [k for i in ends for k in trailing_marks(p.texts, p.lines, p.boxes, i)]
+        marks.append(PageMark(number, p.width, p.height, line_boxes(p.lines, p.boxes, chosen)))
+        wanted = wanted[length:]
     return Located(tuple(marks), complete=bool(marks) and not wanted)
 
 
 def render_page(pdf: Path, mark: PageMark, width: int = IMAGE_WIDTH) -> bytes:
     """Page ``mark.page`` of ``pdf`` as a PNG ``width`` pixels across, ``mark.boxes`` highlighted."""
-    import pdfplumber
+    from PIL import Image, ImageDraw
 
-    with pdfplumber.open(pdf) as doc:
-        image = doc.pages[mark.page - 1].to_image(width=width, antialias=True)
-        image.draw_rects(list(mark.boxes), fill=FILL, stroke=STROKE, stroke_width=1)
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG")
+    base = page_picture(stamp(pdf), mark.page, width)
+    scale = base.width / mark.width
+    overlay = Image.new("RGBA", base.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    for x0, top, x1, bottom in mark.boxes:
+        draw.rectangle((x0 * scale, top * scale, x1 * scale, bottom * scale), fill=FILL, outline=STROKE)
+    image = Image.alpha_composite(base.convert("RGBA"), overlay).convert("RGB")
+    buffer = io.BytesIO()
+    image.quantize(256, method=Image.Quantize.FASTOCTREE).save(buffer, format="PNG")
     return buffer.getvalue()
 
 

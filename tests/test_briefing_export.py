@@ -87,7 +87,9 @@ def test_word_footnotes_cite_each_quote_and_the_default_stays_inline() -> None:
         notes = etree.fromstring(z.read(PARTNAME.lstrip("/")))
     assert f'PartName="{PARTNAME}" ContentType="{CONTENT_TYPE}"' in types
     assert "relationships/footnotes" in rels and 'Target="footnotes.xml"' in rels
-    footnotes = {int(n.get(f"{W}id") or ""): "".join(n.itertext()).strip() for n in notes.iter(f"{W}footnote")}
+    footnotes = {
+        int(n.get(f"{W}id") or ""): "".join(n.itertext()).strip() for n in notes.iter(f"{W}footnote")
+    }
     assert set(footnotes) == {-1, 0, 1, 2}
     assert footnotes[1] == "Metropolitan PEEL 2017 › Investigating › ¶2 [1]"
     assert footnotes[2] == "Metropolitan PEEL 2017 › Investigating › ¶3, bullet 2 [1]"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.support.browser import CHROMIUM, Chat, chromium
+from tests.support.browser import CHROMIUM, Chat, chat_page, chromium
 from tests.support.corpus import make_corpus
 from tests.support.server import running_chat
 
@@ -65,11 +65,5 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def chat(browser: Browser, chat_url: str) -> Iterator[Chat]:
     """A fresh 1280×800 page; fails the test if the page fetched anything from elsewhere."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=chat_url.rstrip("/"))
-    page = context.new_page()
-    c = Chat(page, chat_url)
-    yield c.open()
-    external = c.external_requests()
-    context.close()
-    assert not external, f"the page requested outside resources: {external}"
+    with chat_page(browser, chat_url, ["clipboard-read", "clipboard-write"]) as page:
+        yield page

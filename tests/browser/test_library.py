@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from tests.support.browse import BAD_FILE, HTML_URL, PDF_ID, write_browse_corpus
-from tests.support.browser import SCREENSHOTS_ENV, Chat
+from tests.support.browser import SCREENSHOTS_ENV, Chat, chat_page
 from tests.support.server import running_chat
 
 if TYPE_CHECKING:
@@ -40,14 +40,9 @@ def browse_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def chat(browser: Browser, browse_url: str) -> Iterator[Chat]:
-    """A fresh 1280×800 page on this module's server; fails if the page fetched anything from elsewhere."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    c = Chat(page, browse_url)
-    yield c.open()
-    external = c.external_requests()
-    context.close()
-    assert not external, f"the page requested outside resources: {external}"
+    """A fresh page on this module's server; fails if the page fetched anything from elsewhere."""
+    with chat_page(browser, browse_url) as page:
+        yield page
 
 
 def open_context(card: Locator) -> Locator:
@@ -164,3 +159,29 @@ def test_the_reports_tab_lists_the_library_and_the_damaged_file_and_opens_an_out
     assert body.locator("h4.lib-sub").inner_text().endswith("Areas for improvement")
     assert section.get_attribute("data-loaded") == "true"
     snapshot(outline, "outline", tmp_path)
+
+
+def test_the_briefing_exports_context_sentences_and_footnote_citations_when_chosen(chat: Chat) -> None:
+    import docx
+
+    cards = chat.ask("detective shortages in Dorset")
+    card = cards.first
+    quote = " ".join(card.locator("blockquote.quote").inner_text().split())
+    card.locator("button.pin").click()
+    chat.page.locator("#cards .pinned-count").wait_for()
+    chat.page.get_by_role("tab", name="Briefing").click()
+    chat.page.get_by_label("Include the sentence before and after each quote").check()
+    chat.page.get_by_label("As footnotes").check()
+    chat.page.wait_for_timeout(1500)  # let the last option's export finish before downloading
+    with chat.page.expect_download() as got:
+        chat.page.locator("#download-docx").click()
+    document = docx.Document(str(got.value.path()))
+    texts = [p.text for p in document.paragraphs]
+    at = texts.index(quote)
+    assert texts[at - 1].startswith(("Context before: “", "From a list introduced by: “"))
+    assert any(t.startswith("Context ") for t in texts[at - 2 : at + 2])
+    assert not any(t.startswith("— ") for t in texts), "citations are footnotes, not lines under quotes"
+    footnotes = next(
+        rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/footnotes")
+    )
+    assert HTML_TITLE.encode() in footnotes.blob

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,3 +87,19 @@ class Chat:
         path = folder / f"screenshot-{name}.png"
         self.page.screenshot(path=str(path), full_page=full_page)
         return path
+
+
+@contextmanager
+def chat_page(browser: Browser, url: str, permissions: Sequence[str] = ()) -> Iterator[Chat]:
+    """A fresh 1280×800 page on the chat at ``url``, opened; fails if the page fetched anything from
+    elsewhere. ``permissions`` are granted to the chat's origin (e.g. the clipboard)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+    if permissions:
+        context.grant_permissions(list(permissions), origin=url.rstrip("/"))
+    chat = Chat(context.new_page(), url)
+    try:
+        yield chat.open()
+        external = chat.external_requests()
+    finally:
+        context.close()
+    assert not external, f"the page requested outside resources: {external}"

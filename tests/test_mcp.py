@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import json
 import urllib.error
 import urllib.request
@@ -69,7 +70,10 @@ def with_session(url: str, use: Callable[[Any], Awaitable[T]], authorization: st
             await session.initialize()
             return await use(session)
 
-    return asyncio.run(run())
+    # In a thread of its own: when the browser tests ran first, Playwright's event loop is
+    # still running in this one, and asyncio.run refuses to start another here.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(run())).result()
 
 
 def call(url: str, name: str, arguments: dict[str, Any]) -> tuple[bool, str]:

@@ -347,7 +347,7 @@ def test_failed_logins_are_slowed_and_logged() -> None:
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read() -> None:
-    limits = g.Limits(request_bytes=1000)
+    limits = rules.Limits(request_bytes=1000)
     result = through(
         "/gradio_api/call/ask", method="POST", headers={"content-length": "20971520"}, limits=limits
     )
@@ -373,7 +373,7 @@ def _multipart(files: int, size: int, boundary: str = "XyZ") -> tuple[dict[str, 
 
 
 def test_an_upload_is_bounded_in_files_and_total_size() -> None:
-    limits = g.Limits(upload_bytes=50_000, upload_files=3)
+    limits = rules.Limits(upload_bytes=50_000, upload_files=3)
     headers, chunks = _multipart(3, 1000)
     assert through("/gradio_api/upload", method="POST", headers=headers, body=chunks, limits=limits).reached
     headers, chunks = _multipart(4, 10)

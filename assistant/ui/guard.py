@@ -22,9 +22,9 @@ import ipaddress
 import json
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from assistant.ui import request_rules as rules
 from assistant.ui.access import CLIENT_COOKIE, Access, LoginThrottle
 from assistant.ui.http import (
     ASGIApp,
@@ -44,37 +44,7 @@ from assistant.ui.http import (
     with_cookie,
 )
 from assistant.ui.mcp_access import NEEDS_LOGIN, basic_login, is_mcp_path
-from assistant.ui.request_rules import (
-    API,
-    FETCH,
-    FILE_PREFIXES,
-    FORWARDED,
-    NOT_YOURS,
-    OTHER_SESSION,
-    PUBLIC_PATHS,
-    PUBLIC_PREFIXES,
-    REFUSED_PREFIXES,
-    UPLOAD,
-    boundary_of,
-    file_target,
-    file_urls,
-    form_field,
-    looks_like_url,
-    origin_of,
-    padded,
-    session_in,
-    stored_paths,
-    too_big,
-)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Request sizes (bytes) and counts the guard enforces; from the settings (see launch_options)."""
-
-    request_bytes: int = 1024 * 1024
-    upload_bytes: int = 100 * 1024 * 1024
-    upload_files: int = 10
+from assistant.ui.request_rules import Limits
 
 
 class Guard:
@@ -85,7 +55,7 @@ class Guard:
         app: ASGIApp,
         *,
         loopback_only: bool = True,
-        limits: Limits = Limits(),
+        limits: Limits = rules.DEFAULT_LIMITS,
         access: Access | None = None,
         throttle: LoginThrottle | None = None,
         gradio: Any = None,
@@ -103,7 +73,7 @@ class Guard:
         """Gradio's ``App``: its ``auth``, ``tokens`` and ``cookie_id`` tell who is logged in."""
         self.trusted = tuple(trusted_proxies)
         self.api_defaults = dict(api_defaults or {})
-        """Per API name, a value for each parameter, filled in for those a call leaves out
+        """Per rules.API name, a value for each parameter, filled in for those a call leaves out
         (Gradio itself refuses a call that omits any, with an error that says nothing)."""
         self.log = log
         self.mcp = mcp
@@ -128,7 +98,7 @@ class Guard:
 
     async def _checked(self, scope: Scope, receive: Receive, send: Send, client: str) -> None:
         path, method = str(scope.get("path", "")), str(scope.get("method", "GET"))
-        limit = self.limits.upload_bytes if path == UPLOAD else self.limits.request_bytes
+        limit = self.limits.upload_bytes if path == rules.UPLOAD else self.limits.request_bytes
         refusal = self._refusal(scope, path, client, limit)
         if refusal is not None:
             await respond(send, *refusal)
@@ -136,22 +106,22 @@ class Guard:
         if method == "POST" and path in ("/login", "/login/"):
             await self._login(scope, receive, send)
             return
-        if path == UPLOAD:
+        if path == rules.UPLOAD:
             await self._upload(scope, receive, send, client)
             return
-        if method in ("POST", "PUT", "PATCH") and path.startswith(API):
+        if method in ("POST", "PUT", "PATCH") and path.startswith(rules.API):
             body = await read_body(receive, limit)
             if body is None:
-                await respond(send, 413, too_big(path, limit))
+                await respond(send, 413, rules.too_big(path, limit))
                 return
             reason = self._body_refusal(body, client)
             if reason:
                 await respond(send, 403, reason)
                 return
-            receive = replay(padded(body, path, self.api_defaults), receive)
+            receive = replay(rules.padded(body, path, self.api_defaults), receive)
         if method == "POST" and (path.endswith("/queue/join") or "/call/" in path):
             send = polite_busy(send)
-        await self._bounded(scope, Limited(receive, send, limit, too_big(path, limit)))
+        await self._bounded(scope, Limited(receive, send, limit, rules.too_big(path, limit)))
 
     async def _bounded(self, scope: Scope, bounded: Limited) -> None:
         """Run the app on a size-limited body; once the limit has stopped it, its complaints
@@ -167,13 +137,15 @@ class Guard:
         origin = header(scope, b"origin")
         if origin is not None and not self._own_origin(scope, origin):
             return 403, "Requests from other sites' pages are refused."
-        is_file = path.startswith(FILE_PREFIXES)
-        if (is_file and looks_like_url(file_target(path))) or path.startswith(("/proxy=", f"{API}/proxy=")):
-            return 403, FETCH
+        is_file = path.startswith(rules.FILE_PREFIXES)
+        if (is_file and rules.looks_like_url(rules.file_target(path))) or path.startswith(
+            ("/proxy=", f"{rules.API}/proxy=")
+        ):
+            return 403, rules.FETCH
         mcp = self.mcp and is_mcp_path(path)
-        if path.startswith(REFUSED_PREFIXES) and not mcp:
+        if path.startswith(rules.REFUSED_PREFIXES) and not mcp:
             return 404, "Not used by this app."
-        public = path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+        public = path in rules.PUBLIC_PATHS or path.startswith(rules.PUBLIC_PREFIXES)
         if self._login_required() and not public and not self._logged_in(scope):
             if not mcp:
                 return 401, "Not authenticated: log in at the chat's address first."
@@ -181,12 +153,12 @@ class Guard:
                 return 401, NEEDS_LOGIN
         length = header(scope, b"content-length")
         if length is not None and (not length.strip().isdigit() or int(length) > limit):
-            return 413, too_big(path, limit)
-        if is_file and not self.access.may_read(file_target(path), client):
-            return 403, NOT_YOURS
-        session = session_in(scope)
+            return 413, rules.too_big(path, limit)
+        if is_file and not self.access.may_read(rules.file_target(path), client):
+            return 403, rules.NOT_YOURS
+        session = rules.session_in(scope)
         if session and not self.access.claim(session, client):
-            return 403, OTHER_SESSION
+            return 403, rules.OTHER_SESSION
         return None
 
     # -- the checks ---------------------------------------------------------------------------
@@ -196,7 +168,7 @@ class Guard:
         peer = (scope.get("client") or ("", 0))[0]
         headers = scope.get("headers", [])
         if not self._trusted(peer):
-            scope["headers"] = [(k, v) for k, v in headers if not k.startswith(FORWARDED)]
+            scope["headers"] = [(k, v) for k, v in headers if not k.startswith(rules.FORWARDED)]
             return
         forwarded_for = header(scope, b"x-forwarded-for")
         if forwarded_for:
@@ -246,9 +218,9 @@ class Guard:
         except (ValueError, RecursionError):
             return None  # Gradio answers 400 itself
         if isinstance(data, dict) and not self.access.claim(str(data.get("session_hash") or ""), client):
-            return OTHER_SESSION
-        if file_urls(data):
-            return FETCH
+            return rules.OTHER_SESSION
+        if rules.file_urls(data):
+            return rules.FETCH
         return None
 
     # -- logins and uploads ---------------------------------------------------------------------
@@ -264,7 +236,7 @@ class Guard:
         if body is None:
             await respond(send, 413, "A login is a user name and a password, nothing more.")
             return
-        user = form_field(body, "username")[:80]
+        user = rules.form_field(body, "username")[:80]
         status = 0
 
         async def watch(message: Message) -> None:
@@ -286,10 +258,10 @@ class Guard:
         files are then this browser's alone."""
         referer = header(scope, b"referer")
         foreign = header(scope, b"origin") is None and referer is not None
-        if not client or (foreign and not self._own_origin(scope, origin_of(str(referer)))):
+        if not client or (foreign and not self._own_origin(scope, rules.origin_of(str(referer)))):
             await respond(send, 403, "Uploads are accepted only from the chat's own page; open it first.")
             return
-        boundary = boundary_of(header(scope, b"content-type") or "")
+        boundary = rules.boundary_of(header(scope, b"content-type") or "")
         limit, files = self.limits.upload_bytes, self.limits.upload_files
         too_many = f"At most {files} files per upload."
         scope["headers"] = [(k, v) for k, v in scope["headers"] if k != b"accept-encoding"]
@@ -302,10 +274,11 @@ class Guard:
             elif status == 200:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body"):
-                    for path in stored_paths(b"".join(chunks)):
+                    for path in rules.stored_paths(b"".join(chunks)):
                         self.access.grant(path, client)
             await send(message)
 
         await self._bounded(
-            scope, Limited(receive, keep, limit, too_big(UPLOAD, limit), boundary, files, too_many)
+            scope,
+            Limited(receive, keep, limit, rules.too_big(rules.UPLOAD, limit), boundary, files, too_many),
         )

@@ -9,6 +9,7 @@ import ipaddress
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
@@ -145,3 +146,15 @@ def stored_paths(body: bytes) -> list[str]:
     except ValueError:
         return []
     return [p for p in data if isinstance(p, str)] if isinstance(data, list) else []
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Request sizes (bytes) and counts the guard enforces; from the settings (see launch_options)."""
+
+    request_bytes: int = 1024 * 1024
+    upload_bytes: int = 100 * 1024 * 1024
+    upload_files: int = 10
+
+
+DEFAULT_LIMITS = Limits()

@@ -212,8 +212,8 @@ def guarded_app(
     """
     from gradio.routes import App, ORJSONResponse
 
-    from assistant.ui.guard import Guard, Limits
-    from assistant.ui.request_rules import parse_proxies
+    from assistant.ui.guard import Guard
+    from assistant.ui.request_rules import Limits, parse_proxies
 
     try:
         proxies = parse_proxies(settings.trusted_proxies)

@@ -61,6 +61,15 @@ def scope_label(scope: Scope | None, reports: Mapping[str, ReportMeta]) -> str:
     return f"{prefix}: {where}" + (f", {when}" if when else "")
 
 
+def scope_lines(answer: Answer) -> list[str]:
+    """The scope line and its notes, when they tell the reader something: the library holds
+    several reports, or the search was narrowed or widened, or there is a note; else ``[]``."""
+    scope = answer.scope
+    if scope is None or not (len(answer.reports) > 1 or scope.narrowed or scope.notes or scope.widened):
+        return []
+    return [scope_label(scope, answer.reports), *scope.notes]
+
+
 def _one(metas: list[ReportMeta]) -> str:
     if not metas:
         return "Searched: no report"
@@ -132,6 +141,20 @@ def passage_dict(
         **_report_fields(p.report_id, reports),
         "grade_stated": grade_dict(p, grades),
         "also_in": [copy_dict(c, reports, grades) for c in hit.also_in],
+        "items": [item_dict(i) for i in hit.items],
+    }
+
+
+def item_dict(p: Passage) -> dict[str, Any]:
+    """One item of the list a lead-in passage introduces, as listed under ``items``."""
+    return {
+        "id": p.id,
+        "text": p.text,
+        "citation": str(p.citation),
+        "bullet": p.bullet,
+        "page": p.page,
+        "page_label": p.page_label,
+        "span": [p.start, p.end],
     }
 
 
@@ -183,9 +206,8 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
 def render_text(answer: Answer) -> str:
     """A terminal view: numbered quotes with score and citation."""
     lines = []
-    scope = answer.scope
-    if scope is not None and (len(answer.reports) > 1 or scope.narrowed or scope.notes):
-        lines.append(scope_label(scope, answer.reports) + "".join(f"\n{n}" for n in scope.notes) + "\n")
+    if shown := scope_lines(answer):
+        lines.append("\n".join(shown) + "\n")
     if answer.abstained:
         why = f" {answer.notice}" if answer.notice else ""
         lines.append(f"{ABSTAIN_MESSAGE}{why} Nearest passages:\n")
@@ -196,6 +218,7 @@ def render_text(answer: Answer) -> str:
     for hit in answer.hits:
         p = hit.passage
         lead = f"[{p.lead_in}] " if p.lead_in else ""
+        items = "".join(f"\n     • “{item.text}”" for item in hit.items)
         copies = "".join(f"\n   — also in {copy.citation}" for copy in hit.also_in)
-        lines.append(f"{hit.rank}. ({hit.score:.3f}) {lead}“{p.text}”\n   — {p.citation}{copies}\n")
+        lines.append(f"{hit.rank}. ({hit.score:.3f}) {lead}“{p.text}”{items}\n   — {p.citation}{copies}\n")
     return "\n".join(lines).rstrip() + "\n"

@@ -179,6 +179,9 @@ class Hit:
     """Character range in ``passage.text`` of the sentence that best answers the question."""
     also_in: tuple[Passage, ...] = ()
     """The same wording in other reports (another force's or year's report, another copy)."""
+    items: tuple[Passage, ...] = ()
+    """For a list's lead-in ("Weaknesses include:"), the items it introduces: a lead-in is
+    context for its items, so it is shown with them, never as a card by itself."""
 
 
 @dataclass(frozen=True)

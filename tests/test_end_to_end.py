@@ -42,3 +42,19 @@ def test_hits_are_exact_quotes_of_the_source(real_assistant: Assistant) -> None:
         if hit.support:
             a, b = hit.support
             assert hit.passage.text[a:b].strip()
+
+
+@pytest.mark.parametrize(
+    "question", ["What are the weaknesses in neighbourhood policing?", "What is the force doing well?"]
+)
+def test_no_card_holds_a_lead_in_alone(real_assistant: Assistant, question: str) -> None:
+    from assistant.answer import answer_dict
+
+    answer = real_assistant.ask(question, k=10)
+    lead_ins = [h for h in answer.hits if h.passage.text.endswith(":") and h.passage.bullet is None]
+    assert lead_ins, "these questions rank a list's lead-in"
+    for hit in lead_ins:
+        assert hit.items, f"the lead-in {hit.passage.text!r} is shown without its items"
+        assert all(i.lead_in == hit.passage.text and i.bullet is not None for i in hit.items)
+    shown = answer_dict(answer)["passages"]
+    assert all(p["items"] for p, h in zip(shown, answer.hits, strict=True) if h in lead_ins)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.records import Passage
 from assistant.retrieval import layout
 
 
@@ -58,3 +59,26 @@ def test_a_judgement_moves_first_only_from_the_section_its_heading_names() -> No
     assert layout.judgement_first([1, 2, 3], judgement, section, heading) == [3, 1, 2]
     ungraded = {1: True, 2: False, 3: False}.__getitem__
     assert layout.judgement_first([1, 2, 3], ungraded, section, heading) == [1, 2, 3]
+
+
+def _p(n: int, text: str, bullet: int | None = None, lead_in: str | None = None, report: str = "r") -> Passage:
+    return Passage(f"p{n}", report, "R", ("S",), None, 3, bullet, 0, len(text), text, lead_in)
+
+
+def test_a_lead_in_comes_with_the_items_it_introduces_and_nothing_else() -> None:
+    lead = "Weaknesses include:"
+    rows = [
+        _p(0, "Before."),
+        _p(1, lead),
+        _p(2, "slow records;", 1, lead),
+        _p(3, "few detectives.", 2, lead),
+        _p(4, "After the list."),
+        _p(5, "another list item", 1, "Strengths include:"),
+    ]
+    items = layout.list_items(1, rows.__getitem__, len(rows))
+    assert [i.text for i in items] == ["slow records;", "few detectives."]
+    assert layout.list_items(0, rows.__getitem__, len(rows)) == ()  # not a lead-in
+    assert layout.list_items(2, rows.__getitem__, len(rows)) == ()  # an item is not a lead-in
+    assert layout.list_items(4, rows.__getitem__, len(rows)) == ()  # the next list is not its own
+    other = [_p(1, lead), _p(2, "slow records;", 1, lead, report="other")]
+    assert layout.list_items(0, other.__getitem__, len(other)) == ()  # another report's rows

@@ -11,6 +11,8 @@
   as the best report's (a report that does not address it is not padded in).
 * :func:`align_by_section` -- "compare A and B": PEEL reports share their question headings,
   so each row is one heading with each report's best passage under it.
+* :func:`list_items` -- a list's lead-in ("Weaknesses include:") that ranks is shown with the
+  items it introduces: it is context for them, never a card by itself.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from assistant.forces import known_forces
+from assistant.records import Passage
 from assistant.retrieval.lexical import words
 from assistant.retrieval.vocabulary import STOPWORDS
 
+MAX_LIST_ITEMS = 40
+"""Items read after a lead-in at most (a real list is far shorter)."""
 ADDRESS_COSINE_DROP = 0.08
 """A report addresses a "which" question when its best passage's cosine is within this of the
 best report's (and it matches some of the question's terms)."""
@@ -204,3 +209,25 @@ def judgement_first(
     front = [i for i in order if is_judgement(i) and scores[section(i)] == best]
     moved = set(front)
     return front + [i for i in order if i not in moved]
+
+
+def list_items(row: int, get: Callable[[int], Passage], rows: int) -> tuple[Passage, ...]:
+    """The items of the list that passage ``row`` introduces, read from the rows after it (the
+    table keeps each report in document order); ``()`` when it introduces none.
+
+    A passage is a lead-in when the bullets right after it, under the same heading, name its
+    text as their lead-in. The passage itself stays the card -- its text is what was found --
+    and its items are shown with it, so a card never holds a lead-in alone.
+    """
+    lead = get(row)
+    if lead.bullet is not None:
+        return ()
+    items = []
+    for r in range(row + 1, min(rows, row + 1 + MAX_LIST_ITEMS)):
+        p = get(r)
+        if p.report_id != lead.report_id or p.bullet is None or p.lead_in != lead.text:
+            break
+        if p.section_path != lead.section_path or p.paragraph != lead.paragraph:
+            break
+        items.append(p)
+    return tuple(items)

@@ -123,6 +123,7 @@ class Retriever:
                 rank=rank_,
                 scores={"dense": float(ranking.cosine[i]), "lexical": float(ranking.bm25[i])},
                 also_in=tuple(self._passage(index, ranking, j) for j in laid.also.get(i, ())),
+                items=layout.list_items(int(ranking.ids[i]), index.table.get, len(index.table)),
             )
             for rank_, i in enumerate(laid.chosen, start=1)
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation import MAX_FOLLOWUP_WORDS, Turn, interpret, topic_words
+from assistant.conversation import MAX_FOLLOWUP_WORDS, Turn, interpret, landed, topic_phrase, topic_words
 
 FIRST = interpret("What is said about detective shortages?", None)
 
@@ -71,7 +71,7 @@ def test_no_previous_topic_means_nothing_to_carry() -> None:
 
 
 def test_topic_words_keep_the_users_spelling_and_order() -> None:
-    assert topic_words("Is the Met’s PNC backlog improving?") == ("Met’s", "PNC", "backlog")
+    assert topic_words("Is the Met’s PNC backlog improving?") == ("PNC", "backlog")  # the Met: scope
     assert topic_words("and what did they recommend?") == ()
 
 
@@ -79,3 +79,48 @@ def test_whitespace_is_normalised() -> None:
     assert interpret("  and   what did they\nrecommend? ", FIRST).query == (
         "and what did they recommend about detective shortages?"
     )
+
+
+def test_a_question_without_a_topic_of_its_own_leaves_nothing_to_carry() -> None:
+    doing_well = interpret("What is the force doing well?", None)
+    assert doing_well.topic == "" and doing_well.scope == ""
+    nxt = interpret("What should they do next?", doing_well)
+    assert not nxt.carried and nxt.query == "What should they do next?"  # never "... about force well?"
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("What is said about detective shortages?", "detective shortages"),
+        ("How was the Met graded on protecting vulnerable people?", "protecting vulnerable people"),
+        ("What must the force improve about serious and organised crime?", "serious and organised crime"),
+        ("Is the Met’s PNC backlog improving?", "PNC backlog"),
+        ("What is the force doing well?", ""),
+    ],
+)
+def test_the_topic_is_the_users_own_phrase(question: str, phrase: str) -> None:
+    assert topic_phrase(question) == phrase
+    assert phrase in question
+
+
+def test_a_follow_up_carries_the_phrase_and_the_force_it_was_about() -> None:
+    first = interpret("How was the Met graded on protecting vulnerable people?", None)
+    assert first.scope == "the Met"
+    second = interpret("and what did they recommend?", first)
+    assert second.query == "and what did they recommend about protecting vulnerable people (the Met)?"
+    kent = interpret("and Kent?", second)
+    assert kent.carried and kent.scope == "Kent" and "the Met" not in kent.query
+    assert kent.query == "and Kent about protecting vulnerable people?"
+
+
+def test_without_a_phrase_the_section_the_answer_landed_in_is_carried() -> None:
+    heading = "How effective is the force at tackling serious and organised crime?"
+    graded = landed(
+        interpret("How was the Met graded?", None), [(heading,), (heading, "Areas for improvement")]
+    )
+    assert graded.section == "tackling serious and organised crime"
+    nxt = interpret("and what did they recommend?", graded)
+    assert nxt.query == "and what did they recommend about tackling serious and organised crime (the Met)?"
+    spread = landed(interpret("How was the Met graded?", None), [(heading,), ("Another heading",)])
+    assert spread.section == ""
+    assert interpret("and what did they recommend?", spread).query == "and what did they recommend (the Met)?"

@@ -110,11 +110,22 @@ ASPECT_WORDS = frozenset(
     why how what which who where when whether
     area areas action actions need needs needed must
     like think thought view views
+    well badly poorly
     """.split()
 )
 """Words that ask for an aspect of a topic rather than naming one, for the chat's follow-up rule
 (:mod:`assistant.conversation`): the grading and appraisal inventories, evaluative adjectives,
 wh-words, and words asking for more ("examples", "else", "next")."""
+
+SUBJECT_WORDS = frozenset(
+    """force forces police service services constabulary constabularies organisation""".split()
+)
+"""Words naming the inspected body in general: every report is about "the force", so they name no
+topic ("what is the force doing well?" has none)."""
+
+PHRASE_JOINERS = frozenset("""of and in on for to with at the a an its their""".split())
+"""Function words that may sit inside a topic phrase ("protecting vulnerable people in custody",
+"serious and organised crime"), never at its ends."""
 
 GRADE = "grade"
 POSITIVE = "positive"

@@ -203,6 +203,12 @@ def _whole_text(value: Any) -> Any:
     return value
 
 
+def default_heading(passage: Passage) -> str:
+    """The topic heading a newly pinned passage starts with: its section's heading (so passages
+    of one section group together), to be retitled by the user; "" before the first heading."""
+    return passage.section_path[0] if passage.section_path else ""
+
+
 def clean_line(text: str) -> str:
     """One line of user text: whitespace runs (newlines included) become single spaces, and
     lone surrogates (which cannot be sent back to the page as UTF-8) U+FFFD."""

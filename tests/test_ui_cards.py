@@ -9,8 +9,9 @@ from assistant.answer import ABSTAIN_MESSAGE
 from assistant.conversation import interpret
 from assistant.records import Answer, Hit, Passage, ReportMeta
 from assistant.retrieval.filters import Filters
-from assistant.ui.cards import EMPTY, card_html, cards_html, esc, marked_text, pin_html, query_terms
-from assistant.ui.render import SUMMARY_MAX_CHARS, escape_md, reply_markdown, summary_sentences
+from assistant.ui.cards import EMPTY, card_html, esc, marked_text, pin_html, query_terms
+from assistant.ui.evidence import cards_html
+from assistant.ui.render import escape_md, reply_markdown
 
 META = ReportMeta(id="met", title="Met PEEL 2017", force="Metropolitan Police Service", year=2017)
 TEXT = "Recruitment is slow. Detective shortages affect the quality of investigations. Other news."
@@ -88,7 +89,7 @@ def test_card_shows_source_grade_location_score_and_actions() -> None:
         "Requires improvement",
         "¶2 · bullet 3 · p. 14",
         "score 0.250",
-        "Pinned ✓",
+        "Pinned",
         "Copy citation",
     ):
         assert part in text, part
@@ -104,22 +105,6 @@ def test_cards_for_an_abstention_warn_first_and_still_show_the_nearest_passages(
     assert cards_html(None, {}) == EMPTY
 
 
-def test_summary_takes_support_sentences_of_the_top_hits_verbatim() -> None:
-    other = "The force should increase the number of qualified detectives."
-    a = answer(hit(1), hit(2, other, (0, len(other))), hit(3, TEXT, None), hit(4))
-    assert summary_sentences(a) == [(1, TEXT[21:78]), (2, other)]
-    for n, sentence in summary_sentences(a):
-        assert sentence in a.hits[n - 1].passage.text
-
-
-def test_summary_drops_repeats_stays_one_line_and_is_empty_on_abstention() -> None:
-    assert summary_sentences(answer(hit(1), hit(2), hit(3))) == [(1, TEXT[21:78])]
-    long = "word " * (SUMMARY_MAX_CHARS // 5) + "end."
-    s = summary_sentences(answer(hit(1, long, (0, len(long))), hit(2)))
-    assert len(s) == 1
-    assert summary_sentences(answer(hit(1), abstained=True)) == []
-
-
 def test_reply_cites_card_numbers_and_explains_how_the_question_was_read() -> None:
     first = interpret("what is said about detective shortages", None)
     follow = interpret("and what did they recommend?", first)
@@ -133,7 +118,7 @@ def test_reply_cites_card_numbers_and_explains_how_the_question_was_read() -> No
     )
     assert "Read as a follow-up: “and what did they recommend about detective shortages?”" in reply
     assert "Also searched: investigator" in reply and "detectve → detective" in reply
-    assert "Filters: grade=Good" in reply
+    assert "Filters: Grade: Good" in reply
 
 
 def test_reply_to_an_abstention_says_so_plainly() -> None:
@@ -151,3 +136,35 @@ def test_pin_html_escapes() -> None:
     out = pin_html(1, "<i>x</i>", "A › B", "<b>")
     assert "<i>" not in out and "&lt;i&gt;x&lt;/i&gt;" in out and "&lt;b&gt;" in out
     assert esc("{$}") == "&#123;&#36;&#125;"
+
+
+def test_a_reply_says_where_it_searched_and_which_filters_excluded_everything() -> None:
+    from assistant.records import Scope
+
+    kent = ReportMeta(id="kent", title="Kent PEEL 2016", force="Kent Police", year=2016)
+    scope = Scope(reports=("kent",), source="question", forces=("Kent Police",), years=(2016,), narrowed=True)
+    note = "No report on Kent Police for 2015 is indexed; the reports searched are of 2016."
+    scoped = answer(hit(1), scope=replace(scope, notes=(note,)), reports={"kent": kent, "met": META})
+    reply = reply_markdown(interpret("detective shortages", None), scoped)
+    assert "Searched: Kent Police, 2016. No report on Kent Police for 2015 is indexed" in reply
+    empty = reply_markdown(
+        interpret("detectives", None), answer(abstained=True), Filters(force=("Kent Police",))
+    )
+    assert empty.startswith("**No passage matches your filters** (Force: Kent Police)")
+    assert ABSTAIN_MESSAGE not in empty
+    html = cards_html(answer(abstained=True), {}, filters="Force: Kent Police")
+    assert "No passage matches your filters" in html and ABSTAIN_MESSAGE not in html
+    assert "No passages found" not in html
+
+
+def test_loaded_reports_are_named_first_few_then_counted() -> None:
+    from assistant.ui.render import loaded_markdown
+
+    metas = [
+        ReportMeta(id=f"r{y}", title=f"T{y}", force="Kent Police", year=y) for y in (2016, 2017, 2018, 2019)
+    ]
+    assert loaded_markdown(metas) == (
+        "**4 reports loaded:** Kent Police 2016, Kent Police 2017, Kent Police 2018 and 1 more."
+    )
+    assert loaded_markdown(metas[:1]) == "**1 report loaded:** Kent Police 2016."
+    assert "No report is loaded" in loaded_markdown([])

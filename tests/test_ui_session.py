@@ -40,7 +40,6 @@ def test_a_short_follow_up_is_asked_with_the_previous_topic(logic: ChatLogic) ->
     assert second is not None and second.turn.carried
     assert second.answer.question == "and what did they recommend about detective shortages?"
     assert "Read as a follow-up" in history[-1]["content"]
-    assert second.heading == "Detective shortages"
 
 
 def test_filters_apply_to_the_question(logic: ChatLogic) -> None:
@@ -53,7 +52,7 @@ def test_filters_apply_to_the_question(logic: ChatLogic) -> None:
 def test_an_empty_question_changes_nothing_and_an_error_is_shown_not_raised(logic: ChatLogic) -> None:
     assert logic.ask("   ", [], None, Filters(), Briefing()) == ([], None, EMPTY)
     history, latest, _ = logic.ask("\x00\x01", [], None, Filters(), Briefing())
-    assert latest is None and history[-1]["content"].startswith("⚠️ the question is empty")
+    assert latest is None and history[-1]["content"].startswith("Not answered: the question is empty")
 
 
 def test_set_pins_makes_the_latest_answers_pins_exactly_the_wanted_set(logic: ChatLogic) -> None:
@@ -62,7 +61,7 @@ def test_set_pins_makes_the_latest_answers_pins_exactly_the_wanted_set(logic: Ch
     ids = [h.passage.id for h in latest.answer.hits]
     b = logic.set_pins(latest, Briefing(), {ids[2], ids[0], "not-a-passage"})
     assert [p.passage.id for p in b.pins] == [ids[0], ids[2]]
-    assert b.pins[0].heading == "Detective shortages"
+    assert b.pins[0].heading == latest.answer.hits[0].passage.section_path[0]  # the section, to retitle
     assert logic.cards(latest, b).count('aria-pressed="true"') == 2
     assert [p.passage.id for p in logic.set_pins(latest, b, {ids[2]}).pins] == [ids[2]]
     assert logic.set_pins(latest, b, {ids[0], ids[2]}) == b
@@ -76,7 +75,8 @@ def test_set_pins_keeps_passages_pinned_from_earlier_answers(logic: ChatLogic) -
     _, second, _ = logic.ask("domestic abuse", [], None, Filters(), b)
     assert second is not None
     b = logic.set_pins(second, b, {second.answer.hits[0].passage.id})
-    assert len(b) == 2 and [p.heading for p in b.pins] == ["Detective shortages", "Domestic abuse"]
+    headings = [h.passage.section_path[0] for h in (first.answer.hits[0], second.answer.hits[0])]
+    assert len(b) == 2 and [p.heading for p in b.pins] == headings
 
 
 def test_briefing_store_keeps_sessions_apart_and_counts_structural_changes(logic: ChatLogic) -> None:
@@ -123,11 +123,11 @@ def test_filter_choices_come_from_the_index(logic: ChatLogic) -> None:
 def test_upload_errors_are_clear_messages(logic: ChatLogic, tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("")
-    assert logic.upload(str(empty)).startswith("⚠️ Not added:") and "is empty" in logic.upload(str(empty))
+    assert logic.upload(str(empty)).startswith("**Not added:**") and "is empty" in logic.upload(str(empty))
     exe = tmp_path / "tool.exe"
     exe.write_bytes(b"MZ\x00\x01")
     message = re.sub(r"\\(.)", r"\1", logic.upload(str(exe)))
-    assert message.startswith("⚠️ Not added: tool.exe") and "supported" in message and ".txt" in message
+    assert message.startswith("**Not added:** tool.exe") and "supported" in message and ".txt" in message
     assert logic.upload(None) == ""
 
 

@@ -22,8 +22,11 @@ from assistant.ui import context_view, library_tab, mcp_access, mcp_tools, style
 from assistant.ui.access import Access
 from assistant.ui.briefing_panel import BriefingPanel
 from assistant.ui.cards import EMPTY
+from assistant.ui.grades_view import grades_html
+from assistant.ui.render import loaded_markdown
 from assistant.ui.server import ApiSessions
 from assistant.ui.session import ChatLogic, Latest, make_filters, session_key
+from assistant.ui.turns import CLEAR, FRESH, WIDEN, offers
 
 EXAMPLES = [
     "What is said about detective shortages?",
@@ -34,6 +37,12 @@ EXAMPLES = [
 API_DEFAULTS = {"ask": ("", None)}
 """What a call to ``/ask`` that leaves parameters out gets: no question (a clear "empty" error),
 and ``k`` from the settings."""
+AGAIN_LABELS = {
+    WIDEN: "Search every report",
+    FRESH: "Ask as a new question",
+    CLEAR: "Clear filters and ask again",
+}
+"""The one-click re-asks offered under the conversation (:mod:`assistant.ui.turns`), in order."""
 INTRO = (
     "## Report assistant\n"
     "Ask about the indexed inspection reports. Answers are **exact quotes** with citations; "
@@ -89,6 +98,7 @@ def build_app(
             None, storage_key="report-assistant-briefing", secret=storage_secret(assistant.settings)
         )
         gr.Markdown(INTRO, elem_id="intro")
+        loaded = gr.Markdown(loaded_markdown(assistant.reports()), elem_id="loaded")
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=320):
                 chatbot = gr.Chatbot(
@@ -99,6 +109,11 @@ def build_app(
                     buttons=["copy"],
                     placeholder="Ask a question below, e.g. “What is said about detective shortages?”",
                 )
+                with gr.Row(elem_id="ask-again"):
+                    offered = [
+                        gr.Button(label, size="sm", visible=False, elem_id=f"again-{how}")
+                        for how, label in AGAIN_LABELS.items()
+                    ]
                 with gr.Row(equal_height=True):
                     box = gr.Textbox(
                         placeholder="Ask a question and press Enter",
@@ -111,8 +126,9 @@ def build_app(
                         min_width=200,
                     )
                     ask_button = gr.Button("Ask", variant="primary", scale=1, min_width=70, elem_id="ask")
+                gr.HTML(style.SKIP_LINK, elem_id="skip", js_on_load=style.SKIP_JS, padding=False)
                 new_topic = gr.Button("New conversation", size="sm", elem_id="new-conversation")
-                gr.Examples(EXAMPLES, inputs=box, label="Examples")
+                examples = gr.Examples(EXAMPLES, inputs=box, label="Examples (click one to ask it)")
                 with gr.Accordion("Filters (applied to your next question)", open=False, elem_id="filters"):
                     report_f = gr.Dropdown(
                         choices.report, multiselect=True, label="Report", elem_id="f-report"
@@ -143,7 +159,13 @@ def build_app(
                     panel = BriefingPanel(gr, logic, latest, cards, saved, access)
                 with gr.Tab("Reports", id="reports"):
                     library_tab.build(gr, assistant)
+                with gr.Tab("Grades", id="grades"):
+                    grades = gr.HTML(grades_html(assistant.grades()), elem_id="grades")
         filters = [report_f, force_f, year_f, section_f, grade_f]
+
+        def buttons(last: Latest | None) -> list[Any]:
+            shown = offers(last)
+            return [gr.Button(visible=getattr(shown, how)) for how in AGAIN_LABELS]
 
         def respond(
             message: str,
@@ -151,15 +173,32 @@ def build_app(
             last: Latest | None,
             request: gr.Request,  # type: ignore[name-defined]
             *values: Any,
-        ) -> tuple[str, list[dict[str, Any]], Latest | None, str]:
+        ) -> list[Any]:
             _, b = logic.briefings.get(session_key(request))
             history, new, html = logic.ask(message, history, last, make_filters(*values), b)
-            return "", history, new, html
+            return ["", history, new, html, *buttons(new)]
 
-        for trigger in (box.submit, ask_button.click):
-            trigger(respond, [box, chatbot, latest, *filters], [box, chatbot, latest, cards], **private).then(
+        answered = [box, chatbot, latest, cards, *offered]
+        for trigger in (box.submit, ask_button.click, examples.load_input_event.then):
+            trigger(respond, [box, chatbot, latest, *filters], answered, **private).then(
                 None, js=style.FOCUS_QUESTION_JS, **private
             )
+
+        for how, button in zip(AGAIN_LABELS, offered, strict=True):
+
+            def ask_again(
+                history: list[dict[str, Any]],
+                last: Latest | None,
+                request: gr.Request,  # type: ignore[name-defined]
+                how: str = how,
+            ) -> list[Any]:
+                _, b = logic.briefings.get(session_key(request))
+                history, new, html = logic.again(how, history, last, b)
+                cleared = [[] for _ in filters] if how == CLEAR else [gr.skip() for _ in filters]
+                return [history, new, html, *buttons(new), *cleared]
+
+            again_outputs = [chatbot, latest, cards, *offered, *filters]
+            button.click(ask_again, [chatbot, latest], again_outputs, **private)
 
         def pin(
             last: Latest | None,
@@ -175,22 +214,24 @@ def build_app(
 
         cards.click(pin, [latest], [panel.view, cards, *panel.outputs], trigger_mode="always_last", **private)
 
-        def reset() -> tuple[list[Any], None, str]:
-            return [], None, EMPTY
+        def reset() -> list[Any]:
+            return [[], None, EMPTY, *buttons(None)]
 
-        new_topic.click(reset, None, [chatbot, latest, cards], **private).then(
+        new_topic.click(reset, None, [chatbot, latest, cards, *offered], **private).then(
             None, js=style.FOCUS_QUESTION_JS, **private
         )
         clear_f.click(lambda: [[] for _ in filters], None, filters, **private)
 
-        def refresh_choices() -> list[Any]:
+        def refresh_library() -> list[Any]:
             c = logic.filter_choices()
-            return [gr.Dropdown(choices=x) for x in (c.report, c.force, c.year, c.section, c.grade)]
+            dropdowns = [gr.Dropdown(choices=x) for x in (c.report, c.force, c.year, c.section, c.grade)]
+            return [*dropdowns, loaded_markdown(assistant.reports()), grades_html(assistant.grades())]
 
+        library_views = [*filters, loaded, grades]
         upload.upload(logic.upload, [upload], [upload_status], **private).then(
-            refresh_choices, None, filters, **private
+            refresh_library, None, library_views, **private
         )
-        demo.load(refresh_choices, None, filters, **private)
+        demo.load(refresh_library, None, library_views, **private)
         demo.load(panel.restore, [panel.saved], panel.load_outputs, **private)
 
         def forget(request: gr.Request) -> None:  # type: ignore[name-defined]

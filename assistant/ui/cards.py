@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 
-from assistant.answer import ABSTAIN_MESSAGE
 from assistant.briefing import full_citation
-from assistant.records import Answer, Hit, ReportMeta
+from assistant.grades import LINE, WORDS, SectionGrade, grade_of
+from assistant.records import Answer, Hit, Passage, ReportMeta
 from assistant.retrieval.lexical import WORD_AS_TYPED as _WORD
 from assistant.retrieval.lexical import tokenize
 
@@ -59,11 +60,33 @@ def marked_text(text: str, support: tuple[int, int] | None, terms: Collection[st
     )
 
 
-def grade_badge(grade: str | None) -> str:
+def grade_badge(grade: str | None, label: str | None = None, title: str = "Grade of this section") -> str:
+    """A grade as a coloured badge (``label`` shown, default the grade); never a bare "No grade"."""
     if not grade:
-        return '<span class="grade grade-none">No grade</span>'
+        return f'<span class="grade grade-none" title="{esc(title)}">{esc(label or NOT_STATED)}</span>'
     slug = _GRADE_CLASS.sub("-", grade.lower()).strip("-")
-    return f'<span class="grade grade-{slug}" title="Grade of this section">{esc(grade)}</span>'
+    return f'<span class="grade grade-{slug}" title="{esc(title)}">{esc(label or grade)}</span>'
+
+
+NOT_STATED = "grade not stated in the report"
+
+
+def stated_grade_html(stated: SectionGrade | None, grade: str | None, report_title: str) -> str:
+    """The grade of a card's section as the report states it (:mod:`assistant.grades`): its grade
+    line; else the rating stated in words, shown as stated with the citation of that sentence;
+    else "grade not stated in the report". ``grade`` is the passage's own grade, used when the
+    index has no stated grades (an older index)."""
+    if stated is None:
+        return grade_badge(grade, title="Grade line of this section" if grade else "No grade line here")
+    cite = stated.citation(report_title)
+    if stated.stated == LINE:
+        return grade_badge(stated.grade, stated.label(), f"Grade line: {cite}")
+    if stated.stated == WORDS:
+        return grade_badge(stated.grade, stated.label(), f"“{stated.text}” ({cite})") + (
+            f' <span class="grade-cite" title="{esc(stated.text)}">as stated in '
+            f"<cite>{esc(cite)}</cite></span>"
+        )
+    return grade_badge(None, stated.label(), "The report states no grade for this section")
 
 
 def location(hit: Hit) -> str:
@@ -78,24 +101,89 @@ def location(hit: Hit) -> str:
     return " · ".join(parts)
 
 
-def card_html(hit: Hit, terms: Collection[str], meta: ReportMeta | None, pinned: bool) -> str:
+@dataclass(frozen=True)
+class AnswerView:
+    """What every card of one answer reads besides its hit: the reports' metadata, their grades
+    as stated, and which passage is which card (for a lead-in's items that are cards too)."""
+
+    reports: Mapping[str, ReportMeta] = field(default_factory=dict)
+    grades: Mapping[str, tuple[SectionGrade, ...]] = field(default_factory=dict)
+    card_of: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, answer: Answer, reports: Mapping[str, ReportMeta]) -> AnswerView:
+        return cls(
+            {**reports, **answer.reports},
+            answer.grades,
+            {h.passage.id: h.rank for h in answer.hits},
+        )
+
+    def stated(self, p: Passage) -> SectionGrade | None:
+        """The grade in force where ``p`` sits, as its report states it (None: not known here)."""
+        own = self.grades.get(p.report_id)
+        return grade_of(own, p.section_path) if own is not None else None
+
+    def who(self, report_id: str) -> str:
+        """ "Kent Police · 2017" for a report (empty when neither is known)."""
+        meta = self.reports.get(report_id)
+        return " · ".join(str(x) for x in ((meta.force, meta.year) if meta else ()) if x)
+
+
+def copies_html(hit: Hit, view: AnswerView) -> str:
+    """The other reports holding the same wording, each with its own citation and copy button."""
+    if not hit.also_in:
+        return ""
+    n = len(hit.also_in)
+    rows = "".join(
+        f'<li><span class="who">{esc(view.who(c.report_id) or c.report_title)}</span> '
+        f"<cite>{esc(str(c.citation))}</cite> "
+        f'<button type="button" class="copy" data-action="copy" '
+        f'data-citation="{esc(full_citation(c, view.reports.get(c.report_id)))}">Copy citation</button></li>'
+        for c in hit.also_in
+    )
+    return (
+        f'<div class="copies"><p class="copies-title">Same wording in {n} other report{"s" if n > 1 else ""}:'
+        f"</p><ul>{rows}</ul></div>"
+    )
+
+
+def items_html(hit: Hit, terms: Collection[str], view: AnswerView) -> str:
+    """A lead-in's items, shown with it (a lead-in alone answers nothing); an item that is a card
+    of its own says which."""
+    if not hit.items:
+        return ""
+    rows = []
+    for item in hit.items:
+        card = view.card_of.get(item.id)
+        also = f' <span class="item-card">(card [{card}])</span>' if card and card != hit.rank else ""
+        rows.append(f'<li data-bullet="{item.bullet}">{_mark_terms(item.text, terms)}{also}</li>')
+    return f'<ul class="items" aria-label="The list it introduces">{"".join(rows)}</ul>'
+
+
+def card_html(
+    hit: Hit, terms: Collection[str], meta: ReportMeta | None, pinned: bool, view: AnswerView | None = None
+) -> str:
     """One evidence card (see module docstring)."""
     p = hit.passage
     n = hit.rank
-    who = " · ".join(esc(x) for x in ((meta.force, meta.year) if meta else ()) if x)
+    view = view or AnswerView({p.report_id: meta} if meta else {})
+    who = esc(view.who(p.report_id))
     section = " › ".join(esc(s) for s in p.section_path) or "(before the first heading)"
     lead = f'<p class="lead-in">{esc(p.lead_in)}</p>' if p.lead_in else ""
     cite = full_citation(p, meta)
-    pin_label = "Pinned ✓" if pinned else "Pin to briefing"
+    pin_label = "Pinned" if pinned else "Pin to briefing"
     return (
         f'<article class="card" id="card-{n}" data-rank="{n}" aria-labelledby="card-{n}-title">'
         f'<header><span class="num" aria-label="Passage {n}">[{n}]</span>'
         f'<h3 class="report" id="card-{n}-title">{esc(p.report_title)}</h3>'
         f'<span class="who">{who}</span></header>'
+        f"{copies_html(hit, view)}"
         f'<p class="section">{section}</p>'
-        f'<p class="where">{grade_badge(p.grade)} <span class="loc">{esc(location(hit))}</span>'
+        f'<p class="where">{stated_grade_html(view.stated(p), p.grade, p.report_title)}'
+        f' <span class="loc">{esc(location(hit))}</span>'
         f' <span class="score" title="Relevance score (higher is better)">score {hit.score:.3f}</span></p>'
         f'{lead}<blockquote class="quote">{marked_text(p.text, hit.support, terms)}</blockquote>'
+        f"{items_html(hit, terms, view)}"
         f'<p class="citation"><cite>{esc(str(p.citation))}</cite></p>'
         f'<div class="actions">'
         f'<button type="button" class="pin" data-action="pin" data-id="{esc(p.id)}" '
@@ -116,41 +204,6 @@ def show_button(passage_id: str, n: int) -> str:
 CONTEXT_SLOT = '<div class="context-slot" id="context-{n}" aria-live="polite" hidden></div>'
 
 EMPTY = '<div class="cards-empty">Ask a question: the passages that answer it appear here as cards.</div>'
-
-
-def cards_html(
-    answer: Answer | None,
-    reports: Mapping[str, ReportMeta],
-    pinned: Iterable[str] = (),
-    heading: str = "",
-    turn: int = 0,
-) -> str:
-    """All cards for ``answer``; an abstention warning first when the reports do not cover it.
-
-    ``turn`` numbers the answer within the conversation, so a page (or a test) can tell a new
-    set of cards from the previous one even when the question is the same.
-    """
-    if answer is None:
-        return EMPTY
-    pinned_ids = set(pinned)
-    terms = query_terms(answer)
-    head = f'<h2 class="cards-title">Evidence for “{esc(heading or answer.question)}”</h2>'
-    if pinned_ids:
-        n = len(pinned_ids)
-        head += (
-            f'<p class="pinned-count">{n} passage{"s" if n != 1 else ""} pinned: see the Briefing tab.</p>'
-        )
-    if answer.abstained:
-        head += (
-            f'<div class="abstain" role="alert"><strong>{esc(ABSTAIN_MESSAGE)}</strong> '
-            "The nearest passages are below; treat them with caution.</div>"
-        )
-    if not answer.hits:
-        head += '<p class="cards-empty">No passages found.</p>'
-    cards = "".join(
-        card_html(h, terms, reports.get(h.passage.report_id), h.passage.id in pinned_ids) for h in answer.hits
-    )
-    return f'<section class="cards" aria-label="Evidence" data-turn="{turn}">{head}{cards}</section>'
 
 
 def pin_html(n: int, text: str, citation: str, lead_in: str | None) -> str:

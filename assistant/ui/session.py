@@ -18,36 +18,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.briefing import FORMAT_NAMES, FORMATS, Briefing, write_export
+from assistant.briefing import FORMAT_NAMES, FORMATS, Briefing, default_heading, write_export
 from assistant.context import context_sentences, passage_context
-from assistant.conversation import Turn, interpret
+from assistant.conversation import Turn, interpret, landed
 from assistant.errors import AssistantError
-from assistant.records import GRADES, Answer, ReportMeta
+from assistant.records import GRADES, ReportMeta
 from assistant.retrieval.filters import Filters
 from assistant.service import Assistant
-from assistant.ui.cards import cards_html
-from assistant.ui.render import escape_md, reply_markdown
+from assistant.ui.evidence import cards_html
+from assistant.ui.render import describe_filters, escape_md, reply_markdown
+from assistant.ui.turns import LANDED_CARDS, Latest, again
+
+__all__ = ["ChatLogic", "Latest", "session_key"]
 
 Message = dict[str, Any]
 EXPORT_TTL = 600.0
 EXPORTS_REMEMBERED = 64
 """Briefings whose last export is reused while unchanged (an edit that changes nothing)."""
-
-
-@dataclass(frozen=True)
-class Latest:
-    """The last question as asked, and its answer."""
-
-    turn: Turn
-    answer: Answer
-    number: int = 1
-    """How many questions this conversation has asked so far (marks the cards of each answer)."""
-
-    @property
-    def heading(self) -> str:
-        """Default topic heading for passages pinned from this answer: the topic, else the question."""
-        text = self.turn.topic or self.turn.question
-        return text[:1].upper() + text[1:]
 
 
 def session_key(request: Any) -> str:
@@ -166,18 +153,39 @@ class ChatLogic:
         pinned: Briefing,
     ) -> tuple[list[Message], Latest | None, str]:
         """Answer ``message`` (as a follow-up of ``latest`` if it is one): new history, state, cards."""
-        history = list(history or [])
         text = str(message or "").strip()
         if not text:
-            return history, latest, self.cards(latest, pinned)
-        history.append({"role": "user", "content": escape_md(text)})
+            return list(history or []), latest, self.cards(latest, pinned)
         turn = interpret(text, latest.turn if latest else None)
+        return self._answer(turn, filters, False, text, history, latest, pinned)
+
+    def again(
+        self, how: str, history: list[Message] | None, latest: Latest | None, pinned: Briefing
+    ) -> tuple[list[Message], Latest | None, str]:
+        """Ask the latest question again, one of the ways :mod:`assistant.ui.turns` offers."""
+        if latest is None:
+            return list(history or []), latest, self.cards(latest, pinned)
+        redo = again(latest, how)
+        return self._answer(redo.turn, redo.filters, redo.widen, redo.shown, history, latest, pinned)
+
+    def _answer(
+        self,
+        turn: Turn,
+        filters: Filters,
+        widen: bool,
+        shown: str,
+        history: list[Message] | None,
+        latest: Latest | None,
+        pinned: Briefing,
+    ) -> tuple[list[Message], Latest | None, str]:
+        history = [*(history or []), {"role": "user", "content": escape_md(shown)}]
         try:
-            answer = self.assistant.ask(turn.query, filters=filters or None)
+            answer = self.assistant.ask(turn.query, filters=filters or None, widen=widen)
         except AssistantError as exc:
-            history.append({"role": "assistant", "content": f"⚠️ {escape_md(str(exc))}"})
+            history.append({"role": "assistant", "content": f"Not answered: {escape_md(str(exc))}"})
             return history, latest, self.cards(latest, pinned)
-        new = Latest(turn, answer, latest.number + 1 if latest else 1)
+        turn = landed(turn, [h.passage.section_path for h in answer.hits[:LANDED_CARDS]])
+        new = Latest(turn, answer, latest.number + 1 if latest else 1, filters)
         history.append({"role": "assistant", "content": reply_markdown(turn, answer, filters)})
         return history, new, self.cards(new, pinned)
 
@@ -185,7 +193,8 @@ class ChatLogic:
         if latest is None:
             return cards_html(None, {})
         pinned = [p.passage.id for p in briefing.pins]
-        return cards_html(latest.answer, self.reports(), pinned, latest.turn.query, latest.number)
+        shown = describe_filters(latest.filters)
+        return cards_html(latest.answer, self.reports(), pinned, latest.turn.query, latest.number, shown)
 
     def set_pins(self, latest: Latest | None, briefing: Briefing, wanted: Collection[str]) -> Briefing:
         """Make the latest answer's pinned passages exactly ``wanted``: pin those missing, in rank
@@ -199,7 +208,7 @@ class ChatLogic:
         for hit in latest.answer.hits:
             pid = hit.passage.id
             if pid in wanted and not briefing.has(pid):
-                briefing = briefing.pin(hit.passage, latest.heading, self.around(pid))
+                briefing = briefing.pin(hit.passage, default_heading(hit.passage), self.around(pid))
             elif pid not in wanted and briefing.has(pid):
                 briefing = briefing.unpin(pid)
         return briefing
@@ -279,7 +288,7 @@ class ChatLogic:
         try:
             summary = self.assistant.add_upload(data.name, data, log=lambda _m: None)
         except AssistantError as exc:
-            return f"⚠️ Not added: {escape_md(str(exc))}"
+            return f"**Not added:** {escape_md(str(exc))}"
         if not summary.startswith("Added"):
             return escape_md(summary)
-        return f"✅ {escape_md(summary)} It is searchable now."
+        return f"{escape_md(summary)} It is searchable now."

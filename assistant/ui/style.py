@@ -91,6 +91,41 @@ CSS = """
 #library .lib-section { font-size: .9rem; padding: .2rem 0 .4rem 1rem; }
 #library .lib-section .ctx-loc { color: var(--body-text-color-subdued); font-size: .75rem; }
 #library .lib-sub { font-size: .9rem; margin: .6rem 0 .2rem; }
+.card .actions button[aria-pressed="true"]::before { content: ""; display: inline-block; width: .3em;
+  height: .6em; margin: 0 .45em .12em .05em; border: solid currentColor; border-width: 0 2px 2px 0;
+  transform: rotate(45deg); }
+.grade-cite { font-size: .8rem; color: var(--body-text-color-subdued); }
+.card .copies { margin: .3rem 0 0; font-size: .875rem; }
+.card .copies-title { margin: 0; font-weight: 600; }
+.card .copies ul { margin: .15rem 0 0; padding-left: 1.2rem; }
+.card .copies li { margin: .15rem 0; }
+.card .copies cite { color: var(--body-text-color-subdued); font-size: .8rem; }
+.card .copies button { border: 1px solid var(--button-secondary-border-color); border-radius: 6px;
+  background: var(--button-secondary-background-fill); color: var(--button-secondary-text-color);
+  padding: 0 .5rem; font-size: .75rem; cursor: pointer; }
+.card ul.items { margin: 0 0 .4rem 1.6rem; padding: 0; }
+.card ul.items li { margin: .15rem 0; }
+.card .item-card { color: var(--body-text-color-subdued); font-size: .8rem; }
+.scope, .mode-note { margin: -.2rem 0 .6rem; font-size: .875rem; }
+.scope { font-weight: 600; }
+.filtered-out { border: 1px solid #b45309; background: #fffbeb; color: #5c2d00; padding: .5rem .75rem;
+                border-radius: 6px; margin: 0 0 .75rem; }
+.compare-row { margin: 0 0 1rem; }
+.compare-section { font-size: 1rem; margin: .2rem 0 .5rem; }
+.compare-cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); gap: .75rem;
+                align-items: start; }
+.compare-head { margin: 0 0 .4rem; display: flex; flex-wrap: wrap; gap: .3rem .5rem; align-items: center; }
+.grades-scroll { overflow-x: auto; }
+.grades-table { border-collapse: collapse; font-size: .8rem; }
+.grades-table th, .grades-table td { border: 1px solid var(--border-color-primary); padding: .3rem .4rem;
+                                      text-align: left; vertical-align: top; min-width: 5.5rem; }
+.grades-table .grade { font-size: .75rem; padding: .05rem .4rem; display: inline-block; }
+.grades-table thead th { font-weight: 600; background: var(--background-fill-secondary); }
+.grades-table .grade-where, .grades-table .g-title { color: var(--body-text-color-subdued); }
+.grades-key { font-size: .8rem; color: var(--body-text-color-subdued); }
+#skip .skip-link { position: absolute; left: -10000px; top: auto; width: 1px; height: 1px; overflow: hidden; }
+#skip .skip-link:focus { position: static; width: auto; height: auto; display: inline-block;
+  padding: .2rem .6rem; border: 2px solid var(--color-accent); border-radius: 6px; }
 .pin-quote blockquote { margin: .2rem 0; padding-left: .75rem; border-left: 3px solid var(--color-accent); }
 .pin-quote .citation { font-size: .8rem; color: var(--body-text-color-subdued); overflow-wrap: anywhere; }
 """
@@ -155,12 +190,12 @@ element.addEventListener('click', async (event) => {
   } else if (action === 'pin') {
     const pressed = button.getAttribute('aria-pressed') === 'true';
     button.setAttribute('aria-pressed', String(!pressed));
-    button.textContent = pressed ? 'Pin to briefing' : 'Pinned ✓';
+    button.textContent = pressed ? 'Pin to briefing' : 'Pinned';
     const pinned = [...element.querySelectorAll('button.pin[aria-pressed="true"]')].map(b => b.dataset.id);
     trigger('click', {action: 'pins', pinned: pinned});
   } else if (button.dataset.action === 'copy') {
     const ok = await copyText(button.dataset.citation);
-    button.textContent = ok ? 'Copied ✓' : 'Copy failed: select the citation text instead';
+    button.textContent = ok ? 'Copied' : 'Copy failed: select the citation text instead';
     setTimeout(() => { button.textContent = 'Copy citation'; }, 2000);
   }
 });
@@ -206,6 +241,19 @@ element.addEventListener('toggle', async (event) => {
 """
 """The Reports tab: the list is fetched whenever the tab comes into view (an upload shows at once);
 a title opens the report's outline below it; opening a heading fetches its section's text."""
+
+SKIP_LINK = '<a class="skip-link" href="#cards">Skip to the evidence cards</a>'
+SKIP_JS = """
+element.addEventListener('click', (event) => {
+  if (!event.target.closest('a.skip-link')) return;
+  event.preventDefault();
+  const first = document.querySelector('#cards button.pin, #cards .cards, #cards');
+  if (first && !first.matches('button')) first.setAttribute('tabindex', '-1');
+  first?.focus();
+});
+"""
+"""A link kept off screen until it has keyboard focus (right after the question box and Ask), which
+jumps to the first card's first button: two Tab presses from the question to the cards."""
 
 FOCUS_QUESTION_JS = """
 () => { const box = document.querySelector('#question textarea, #question input'); if (box) box.focus(); }

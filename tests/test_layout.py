@@ -61,7 +61,9 @@ def test_a_judgement_moves_first_only_from_the_section_its_heading_names() -> No
     assert layout.judgement_first([1, 2, 3], ungraded, section, heading) == [1, 2, 3]
 
 
-def _p(n: int, text: str, bullet: int | None = None, lead_in: str | None = None, report: str = "r") -> Passage:
+def _p(
+    n: int, text: str, bullet: int | None = None, lead_in: str | None = None, report: str = "r"
+) -> Passage:
     return Passage(f"p{n}", report, "R", ("S",), None, 3, bullet, 0, len(text), text, lead_in)
 
 

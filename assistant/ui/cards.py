@@ -77,7 +77,9 @@ def stated_grade_html(stated: SectionGrade | None, grade: str | None, report_tit
     else "grade not stated in the report". ``grade`` is the passage's own grade, used when the
     index has no stated grades (an older index)."""
     if stated is None:
-        return grade_badge(grade, title="Grade line of this section" if grade else "No grade line here")
+        return grade_badge(
+            grade, title="Grade line of this section" if grade else "The report states no grade here"
+        )
     cite = stated.citation(report_title)
     if stated.stated == LINE:
         return grade_badge(stated.grade, stated.label(), f"Grade line: {cite}")

@@ -60,14 +60,14 @@ def comparison_html(answer: Answer, view: AnswerView, card: Callable[[Hit], str]
         for report_id, ranks in zip(row.reports, row.ranks, strict=True):
             cells.setdefault(report_id, []).extend(ranks)
     blocks = []
-    for section, cells in sections.items():
+    for section, columns in sections.items():
         cols = []
-        for report_id, ranks in cells.items():
+        for report_id, shown in columns.items():
             meta = view.reports.get(report_id)
             title = meta.title if meta else report_id
             stated = grade_of(view.grades.get(report_id, ()), (section,))
             grade = stated_grade_html(stated, None, title) if stated else ""
-            cards = "".join(card(by_rank[k]) for k in ranks if k in by_rank) or (
+            cards = "".join(card(by_rank[k]) for k in shown if k in by_rank) or (
                 '<p class="cards-empty">None of this report’s best passages is under this heading.</p>'
             )
             cols.append(

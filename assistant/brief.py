@@ -13,8 +13,11 @@ The rule, in full:
    (its judgement) gives its first sentence, with the grade as the report states it, when
    that sentence or the section's heading shares a topic term.
 3. A sentence that shares no topic term is left out: it does not answer the question, and
-   filler is worse than a shorter line. When no top card has such a sentence, the best card's
-   best sentence is used, so the line is always there when there are passages.
+   filler is worse than a shorter line. For a grade question whose best card is a section's
+   judgement, that judgement is quoted even when no word matches ("what overall grade ...?").
+   A question with no topic words at all ("what is the force doing well?") gives nothing to
+   judge by, so the retriever's own best-supporting sentence of each top card is used. When
+   nothing is left, the chat says that no top passage uses the question's words (render).
 4. Each quote is a verbatim substring of its passage, cut at its own sentence boundaries, with
    trailing list connectors ("; and", ",", ":") dropped. A sentence already quoted from
    another card (another report's same words) is not repeated: the quote cites both cards.
@@ -134,11 +137,15 @@ def _terms_of(text: str) -> set[str]:
 def _candidate(
     hit: Hit, terms: frozenset[str], grade: SectionGrade | None, grade_question: bool
 ) -> tuple[int, str]:
-    """A card's sentence for the brief and how many topic terms it shares (rule 2)."""
+    """A card's sentence for the brief and how many topic terms it shares (rules 2 and 3)."""
     p = hit.passage
     if grade_question and _is_judgement(p, grade):
         sentence = _first_sentence(p.text)
         return len(terms & _terms_of(" ".join([*p.section_path, sentence]))), sentence
+    if not terms:  # no topic words to judge by: the sentence the retriever found best, if any
+        if hit.items or hit.support is None:
+            return 0, ""
+        return 1, p.text[hit.support[0] : hit.support[1]]
     texts = [i.text for i in hit.items] if hit.items else [p.text]
     return _best_sentence(texts, terms)
 
@@ -152,18 +159,17 @@ def brief(answer: Answer) -> list[Quote]:
     grades: Mapping[str, Any] = answer.grades
     spans_reports = len({p.report_id for h in answer.hits for p in (h.passage, *h.also_in)}) > 1
     picked: list[tuple[Hit, str, SectionGrade | None]] = []
-    fallback = None
     # "Which forces ...": every report's card, so the line names each report that holds it.
     for hit in answer.hits if answer.mode == "which" else answer.hits[:BRIEF_CARDS]:
         grade = grade_of(grades.get(hit.passage.report_id, ()), hit.passage.section_path)
         score, sentence = _candidate(hit, terms, grade, grade_question)
         sentence = trim_connector(sentence)
-        if fallback is None and sentence:
-            fallback = (hit, sentence, grade)
         if score > 0 and sentence:
             picked.append((hit, sentence, grade))
-    if not picked and fallback is not None:
-        picked = [fallback]
+    first = answer.hits[0]
+    grade = grade_of(grades.get(first.passage.report_id, ()), first.passage.section_path)
+    if not picked and grade_question and _is_judgement(first.passage, grade):
+        picked = [(first, trim_connector(_first_sentence(first.passage.text)), grade)]
     out: list[Quote] = []
     used = 0
     for hit, sentence, grade in picked:

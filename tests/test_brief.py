@@ -53,20 +53,30 @@ def test_an_off_topic_sentence_is_left_out_of_the_brief() -> None:
         assert q.text in a.hits[q.rank - 1].passage.text
 
 
-def test_the_brief_is_there_whenever_there_are_passages() -> None:
+def test_when_no_sentence_answers_the_brief_is_empty_not_filler() -> None:
+    off = ask("zanzibar parade marshals", hit(1, "The force tests its skills in exercises."), hit(2, "More."))
+    assert brief(off) == []
+    assert brief(replace(off, abstained=True)) == []
+    assert brief(ask("anything")) == []
+
+
+def test_a_grade_question_always_gets_its_best_judgement() -> None:
+    stated = SectionGrade(SECTION, "Requires improvement", LINE, "Requires improvement")
+    judgement = hit(1, "The force requires improvement in keeping people safe. More words.", paragraph=1)
+    a = ask("What overall grade did they get?", judgement, hit(2, "Other."), grades={"met": (stated,)})
+    quotes = brief(a)
+    assert [(q.rank, q.text) for q in quotes] == [
+        (1, "The force requires improvement in keeping people safe.")
+    ]
+    assert quotes[0].grade == stated
+
+
+def test_without_topic_words_the_retrievers_support_sentences_are_quoted() -> None:
+    text = "It tests skills. The force works well with partners."
     a = ask(
-        "What overall grade did they get?", hit(1, "It requires improvement. Other words."), hit(2, "More.")
+        "What is the force doing well?", replace(hit(1, text), support=(17, len(text))), hit(2, "No support.")
     )
-    assert [(q.rank, q.text) for q in brief(a)] == [(1, "It requires improvement.")]
-    assert brief(replace(a, abstained=True)) == []
-    assert (
-        brief(
-            ask(
-                "anything",
-            )
-        )
-        == []
-    )
+    assert [(q.rank, q.text) for q in brief(a)] == [(1, "The force works well with partners.")]
 
 
 def test_a_grade_question_quotes_the_judgement_with_the_grade_as_stated() -> None:

@@ -168,3 +168,11 @@ def test_loaded_reports_are_named_first_few_then_counted() -> None:
     )
     assert loaded_markdown(metas[:1]) == "**1 report loaded:** Kent Police 2016."
     assert "No report is loaded" in loaded_markdown([])
+
+
+def test_when_nothing_in_the_top_cards_answers_the_brief_says_so() -> None:
+    off = replace(answer(hit(1, "The force tests its skills.", None)), question="zanzibar parade marshals")
+    reply = reply_markdown(interpret("zanzibar parade marshals", None), off)
+    assert reply.startswith(
+        "**In brief:** no sentence of the top passages uses the question's words (“zanzibar parade marshals”)"
+    )

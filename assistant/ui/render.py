@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from assistant.answer import ABSTAIN_MESSAGE, scope_lines
 from assistant.brief import Quote, brief
-from assistant.conversation import Turn
+from assistant.conversation import Turn, topic_words
 from assistant.records import Answer, ReportMeta
 from assistant.retrieval.filters import Filters
 
@@ -87,6 +87,12 @@ def reply_markdown(turn: Turn, answer: Answer, filters: Filters | None = None) -
         quotes = brief(answer)
         if quotes:
             parts.append("**In brief:** " + " · ".join(quote_markdown(q) for q in quotes))
+        else:
+            words = " ".join(topic_words(answer.question))
+            parts.append(
+                f"**In brief:** no sentence of the top passages uses the question's words "
+                f"(“{escape_md(words)}”); read the nearest passages under Evidence with care."
+            )
         n = len(answer.hits)
         parts.append(f"{n} cited passage{'s are' if n != 1 else ' is'} shown under Evidence.")
     if scope := scope_markdown(answer):

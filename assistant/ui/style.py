@@ -247,9 +247,14 @@ SKIP_JS = """
 element.addEventListener('click', (event) => {
   if (!event.target.closest('a.skip-link')) return;
   event.preventDefault();
-  const first = document.querySelector('#cards button.pin, #cards .cards, #cards');
-  if (first && !first.matches('button')) first.setAttribute('tabindex', '-1');
-  first?.focus();
+  const go = () => {
+    const first = document.querySelector('#cards button.pin') || document.querySelector('#cards .cards-title')
+      || document.querySelector('#cards .cards-empty');
+    if (first && !first.matches('button')) first.setAttribute('tabindex', '-1');
+    first?.focus();
+  };
+  const tab = [...document.querySelectorAll('button[role="tab"]')].find((b) => b.innerText.trim() === 'Evidence');
+  if (tab && tab.getAttribute('aria-selected') !== 'true') { tab.click(); setTimeout(go, 100); } else go();
 });
 """
 """A link kept off screen until it has keyboard focus (right after the question box and Ask), which

@@ -67,3 +67,21 @@ def chat(browser: Browser, chat_url: str) -> Iterator[Chat]:
     """A fresh 1280×800 page; fails the test if the page fetched anything from elsewhere."""
     with chat_page(browser, chat_url, ["clipboard-read", "clipboard-write"]) as page:
         yield page
+
+
+@pytest.fixture(scope="session")
+def library_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``assistant serve`` over the six-report library fixture (tests/support/library.py)."""
+    from tests.support.library import write_library
+
+    base = tmp_path_factory.mktemp("browser-library")
+    write_library(base / "corpus")
+    with running_chat(base / "corpus", base / "index", base / "server.log") as url:
+        yield url
+
+
+@pytest.fixture
+def library_chat(browser: Browser, library_url: str) -> Iterator[Chat]:
+    """The chat over the six-report library fixture, in a fresh page."""
+    with chat_page(browser, library_url) as page:
+        yield page

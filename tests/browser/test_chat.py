@@ -151,7 +151,7 @@ def test_filters_apply_to_the_next_question(chat: Chat) -> None:
     cards = chat.ask("zanzibar parade marshals")
     titles = set(cards.locator("h3.report").all_inner_texts())
     assert titles <= {MET_TITLE}
-    assert "Filters: report=" in chat.last_reply()
+    assert "Filters: Report: " in chat.last_reply()
 
 
 def test_a_follow_up_carries_the_previous_topic(chat: Chat) -> None:

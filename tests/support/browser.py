@@ -74,8 +74,23 @@ class Chat:
             polling="raf",
         )
 
+    BOT = "#chat .message.bot, #chat [data-testid='bot']"
+
     def last_reply(self) -> str:
-        return str(self.page.locator("#chat .message.bot, #chat [data-testid='bot']").last.inner_text())
+        """The text of the assistant's last message, once the chat has drawn it."""
+        self.page.wait_for_function(
+            "sel => { const m = [...document.querySelectorAll(sel)].pop();"
+            " const t = m ? m.innerText.trim() : ''; return t && t !== 'Loading content'; }",
+            arg=self.BOT,
+            polling="raf",
+        )
+        return str(self.page.locator(self.BOT).last.inner_text())
+
+    def ask_again(self, how: str) -> None:
+        """Press one of the re-ask buttons under the conversation and wait for its cards."""
+        before = self.turn()
+        self.page.locator(f"#again-{how}").click()
+        self.wait_for_new_cards(before)
 
     def external_requests(self) -> list[str]:
         origin = self.url.rstrip("/")

@@ -20,7 +20,7 @@ from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.ui import context_view, library_tab, mcp_access, mcp_tools, style
 from assistant.ui.access import Access
-from assistant.ui.briefing_panel import BriefingPanel
+from assistant.ui.briefing_panel import EDITS, BriefingPanel
 from assistant.ui.cards import EMPTY
 from assistant.ui.grades_view import grades_html
 from assistant.ui.render import loaded_markdown
@@ -212,7 +212,7 @@ def build_app(
             )
             return [view, logic.cards(last, view[1]), *panel.values(view[1], request)]
 
-        cards.click(pin, [latest], [panel.view, cards, *panel.outputs], trigger_mode="always_last", **private)
+        cards.click(pin, [latest], [panel.view, cards, *panel.outputs], trigger_mode="always_last", **EDITS)
 
         def reset() -> list[Any]:
             return [[], None, EMPTY, *buttons(None)]

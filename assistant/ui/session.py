@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.briefing import FORMAT_NAMES, FORMATS, Briefing, default_heading, write_export
+from assistant.briefing import Briefing, default_heading
+from assistant.briefing_export import FORMAT_NAMES, FORMATS, write_export
 from assistant.context import context_sentences, passage_context
 from assistant.conversation import Turn, interpret, landed
 from assistant.errors import AssistantError
+from assistant.grades import grade_of
 from assistant.records import GRADES, ReportMeta
 from assistant.retrieval.filters import Filters
 from assistant.service import Assistant
@@ -208,7 +210,10 @@ class ChatLogic:
         for hit in latest.answer.hits:
             pid = hit.passage.id
             if pid in wanted and not briefing.has(pid):
-                briefing = briefing.pin(hit.passage, default_heading(hit.passage), self.around(pid))
+                own = latest.answer.grades.get(hit.passage.report_id, ())
+                stated = grade_of(own, hit.passage.section_path)
+                heading = default_heading(hit.passage)
+                briefing = briefing.pin(hit.passage, heading, self.around(pid), stated)
             elif pid not in wanted and briefing.has(pid):
                 briefing = briefing.unpin(pid)
         return briefing

@@ -253,7 +253,8 @@ element.addEventListener('click', (event) => {
     if (first && !first.matches('button')) first.setAttribute('tabindex', '-1');
     first?.focus();
   };
-  const tab = [...document.querySelectorAll('button[role="tab"]')].find((b) => b.innerText.trim() === 'Evidence');
+  const tab = [...document.querySelectorAll('button[role="tab"]')]
+    .find((b) => b.innerText.trim() === 'Evidence');
   if (tab && tab.getAttribute('aria-selected') !== 'true') { tab.click(); setTimeout(go, 100); } else go();
 });
 """

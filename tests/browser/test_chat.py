@@ -77,37 +77,42 @@ def test_pin_two_passages_edit_reorder_and_export(chat: Chat, tmp_path: Path) ->
     chat.page.wait_for_function(
         "() => document.querySelector('#briefing-status')?.innerText.includes('2 topic headings')"
     )
-    chat.page.get_by_role("button", name="↑ Move up").last.click()
+    chat.page.get_by_role("button", name="↑ Up").last.click()
     chat.page.wait_for_function(
         "q => document.querySelector('[data-pin=\"1\"] blockquote')?.innerText.includes(q)",
         arg=quotes[1][:40],
     )
     chat.page.wait_for_timeout(500)  # let the last edit's refresh settle before the screenshot
     chat.screenshot("briefing", tmp_path, full_page=True)
+    section = chosen[0].locator(".section").inner_text().split(" › ")[0]
 
     with chat.page.expect_download() as got:
         chat.page.locator("#download-docx").click()
     document = docx.Document(io.BytesIO(Path(got.value.path()).read_bytes()))
     paras = [(p.style.name if p.style is not None else "", p.text) for p in document.paragraphs]
     assert [t for s, t in paras if s == "Quote"] == [quotes[1], quotes[0]]
-    assert [t for s, t in paras if s == "Heading 1"] == ["Related findings", "Detective shortages", "Sources"]
+    assert [t for s, t in paras if s == "Heading 1"] == ["Related findings", section, "Sources"]
     texts = [t for _, t in paras]
     for quote, citation in zip(quotes, citations, strict=True):
-        assert texts[texts.index(quote) + 1] == f"— {citation} ({MET_URL}) [1]"
+        assert re.fullmatch(
+            rf"— {re.escape(citation)} · Grade: [A-Za-z ]+ \[1\]", texts[texts.index(quote) + 1]
+        )
     report = flat(REPORT.read_text(encoding="utf-8"))
     assert all(flat(q) in report for q in quotes)
-    assert next(t for s, t in paras if s == "List Number").startswith(
-        f"{MET_TITLE}. Metropolitan Police Service, 2017"
+    assert next(t for s, t in paras if s == "List Number") == (
+        f"{MET_TITLE}. Metropolitan Police Service, 2017. HMICFRS, PEEL effectiveness. "
+        f"Updated 2018-03-22. {MET_URL}"
     )
 
     with chat.page.expect_download() as got:
         chat.page.locator("#download-md").click()
     markdown = Path(got.value.path()).read_text(encoding="utf-8")
     plain = re.sub(r"\\(.)", r"\1", markdown)
-    assert plain.index("## Related findings") < plain.index(quotes[1]) < plain.index("## Detective shortages")
-    assert plain.index(quotes[0]) < plain.index("## Sources") < plain.rindex(MET_URL)
+    assert plain.index("## Related findings") < plain.index(quotes[1]) < plain.index(f"## {section}")
+    assert plain.index(quotes[0]) < plain.index("## Sources") < plain.index(MET_URL)
+    assert markdown.count(MET_URL) == 1
     for quote, citation in zip(quotes, citations, strict=True):
-        assert f"> {quote}\n\n— {citation} ({MET_URL}) [1]" in plain
+        assert re.search(rf"> {re.escape(quote)}\n\n— {re.escape(citation)} · Grade: [A-Za-z ]+ \[1\]", plain)
 
 
 def test_the_briefing_survives_a_reload(chat: Chat) -> None:

@@ -39,7 +39,7 @@ from assistant.passages import sentence_spans
 from assistant.records import Answer, Hit, Passage, ReportMeta
 from assistant.retrieval.cues import question_intents
 from assistant.retrieval.lexical import tokenize, words
-from assistant.retrieval.vocabulary import GRADE, SUBJECT_WORDS
+from assistant.retrieval.vocabulary import GRADE, INSPECTED
 
 BRIEF_CARDS = 3
 BRIEF_MAX_CHARS = 400
@@ -131,7 +131,7 @@ def _capped(names: tuple[str, ...]) -> tuple[str, ...]:
 def _terms_of(text: str) -> set[str]:
     """Stemmed terms of report text, without the words naming the force in general ("police"
     would otherwise meet "policing")."""
-    return set(tokenize(" ".join(w for w in words(text) if w not in SUBJECT_WORDS)))
+    return set(tokenize(" ".join(w for w in words(text) if w not in INSPECTED)))
 
 
 def _candidate(

@@ -51,10 +51,10 @@ from assistant.forces import known_forces
 from assistant.retrieval.lexical import WORD_AS_TYPED
 from assistant.retrieval.vocabulary import (
     ASPECT_WORDS,
+    INSPECTED,
     PHRASE_JOINERS,
     QUESTION_WORDS,
     STOPWORDS,
-    SUBJECT_WORDS,
     YEAR,
 )
 
@@ -63,7 +63,7 @@ MAX_FOLLOWUP_WORDS = 8
 
 _WORD = WORD_AS_TYPED
 _END = re.compile(r"[\s?.!,;:]+$")
-_NOT_TOPIC = STOPWORDS | QUESTION_WORDS | ASPECT_WORDS | SUBJECT_WORDS
+_NOT_TOPIC = STOPWORDS | QUESTION_WORDS | ASPECT_WORDS | INSPECTED
 _LEADING_THE = re.compile(r"(?i)\bthe\s+$")
 
 

@@ -114,14 +114,8 @@ ASPECT_WORDS = frozenset(
     """.split()
 )
 """Words that ask for an aspect of a topic rather than naming one, for the chat's follow-up rule
-(:mod:`assistant.conversation`): the grading and appraisal inventories, evaluative adjectives,
-wh-words, and words asking for more ("examples", "else", "next")."""
-
-SUBJECT_WORDS = frozenset(
-    """force forces police service services constabulary constabularies organisation""".split()
-)
-"""Words naming the inspected body in general: every report is about "the force", so they name no
-topic ("what is the force doing well?" has none)."""
+(:mod:`assistant.conversation`): the grading and appraisal inventories, evaluative adjectives
+and adverbs ("doing well"), wh-words, and words asking for more ("examples", "else", "next")."""
 
 PHRASE_JOINERS = frozenset("""of and in on for to with at the a an its their""".split())
 """Function words that may sit inside a topic phrase ("protecting vulnerable people in custody",

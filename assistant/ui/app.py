@@ -228,10 +228,11 @@ def build_app(
             return [*dropdowns, loaded_markdown(assistant.reports()), grades_html(assistant.grades())]
 
         library_views = [*filters, loaded, grades]
+        quiet = {**private, "show_progress": "hidden"}
         upload.upload(logic.upload, [upload], [upload_status], **private).then(
-            refresh_library, None, library_views, **private
+            refresh_library, None, library_views, **quiet
         )
-        demo.load(refresh_library, None, library_views, **private)
+        demo.load(refresh_library, None, library_views, **quiet)
         demo.load(panel.restore, [panel.saved], panel.load_outputs, **private)
 
         def forget(request: gr.Request) -> None:  # type: ignore[name-defined]

@@ -98,7 +98,10 @@ def test_a_follow_up_is_never_a_word_salad_and_can_be_asked_anew(chat: Chat) -> 
 
 
 def test_the_header_names_the_loaded_reports_and_an_example_asks_itself(chat: Chat) -> None:
-    header = chat.page.locator("#loaded").inner_text()
+    chat.page.wait_for_function(
+        "() => /^\\d+ reports? loaded:/.test(document.querySelector('#loaded')?.innerText.trim() || '')"
+    )
+    header = chat.page.locator("#loaded").inner_text().strip()
     m = re.fullmatch(r"(\d+) reports loaded: (.+?)(?: and (\d+) more)?\.", header)
     assert m is not None, header  # other tests of this session may have uploaded reports
     loaded, named = int(m[1]), m[2].split(", ")

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks.browser_latency import CLOCK_JS
 from benchmarks.probe import write_results
 from tests.support.browser import Chat, chromium
 from tests.support.corpus import ROOT, make_corpus
@@ -60,23 +61,6 @@ SESSION: tuple[tuple[str, tuple[int, ...]], ...] = (
 )
 """The questions, and which cards (1-based) of each answer are pinned: 8 passages in all."""
 TITLE = "The Met's 2017 inspection: briefing for the policing committee"
-CLOCK_JS = """
-() => {
-  window.__answers = [];
-  const box = document.querySelector('#question textarea, #question input');
-  box.addEventListener('keydown', e => { if (e.key === 'Enter') window.__enter = performance.now(); }, true);
-  const cards = document.querySelector('#cards');
-  let seen = cards.querySelector('.cards')?.dataset.turn;
-  new MutationObserver(() => {
-    const section = cards.querySelector('.cards');
-    if (!section || section.dataset.turn === seen || window.__enter == null) return;
-    seen = section.dataset.turn;
-    const start = window.__enter;
-    window.__enter = null;
-    requestAnimationFrame(() => window.__answers.push(performance.now() - start));
-  }).observe(cards, {subtree: true, childList: true, attributes: true});
-}
-"""
 
 
 def pdf_pages(docx_path: Path, folder: Path) -> int | None:
@@ -118,8 +102,8 @@ def walk(chat: Chat, folder: Path) -> dict[str, Any]:
             cards.nth(n - 1).locator("button.pin").click()
             pinned += 1
             page.locator("#cards .pinned-count").get_by_text(f"{pinned} passage").wait_for()
-    page.wait_for_function(f"() => window.__answers.length === {len(SESSION)}")
-    answers = [float(ms) for ms in page.evaluate("() => window.__answers")]
+    page.wait_for_function(f"() => window.__latencies.length === {len(SESSION)}")
+    answers = [float(ms) for ms in page.evaluate("() => window.__latencies")]
     page.get_by_role("tab", name="Briefing").click()
     page.locator(f"[data-pin='{pinned}']").wait_for()
     first = " ".join(page.locator("[data-pin='1'] blockquote").inner_text().split())

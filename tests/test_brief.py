@@ -7,25 +7,13 @@ from dataclasses import replace
 from assistant.brief import BRIEF_MAX_CHARS, brief, trim_connector
 from assistant.grades import LINE, WORDS, SectionGrade
 from assistant.records import Answer, Hit, Passage, ReportMeta
+from tests.support.records import make_passage
 
 SECTION = ("How effective is the force at tackling serious and organised crime?",)
 
 
 def passage(n: int, text: str, report: str = "met", **kw: object) -> Passage:
-    fields: dict[str, object] = {
-        "id": f"p{n}",
-        "report_id": report,
-        "report_title": f"{report} PEEL",
-        "section_path": SECTION,
-        "grade": None,
-        "paragraph": 2,
-        "bullet": None,
-        "start": 0,
-        "end": len(text),
-        "text": text,
-    }
-    fields.update(kw)
-    return Passage(**fields)  # type: ignore[arg-type]
+    return make_passage(f"p{n}", text, report, f"{report} PEEL", **{"section_path": SECTION, **kw})
 
 
 def hit(n: int, text: str, **kw: object) -> Hit:

@@ -22,6 +22,7 @@ from assistant.briefing_export import (
 )
 from assistant.grades import LINE, NONE, WORDS, SectionGrade
 from assistant.records import Passage, ReportMeta
+from tests.support.records import make_passage
 
 MET = ReportMeta(
     id="met",
@@ -38,20 +39,8 @@ REPORTS = {m.id: m for m in (MET, OTHER)}
 
 
 def passage(pid: str, text: str, report: ReportMeta = MET, **kw: object) -> Passage:
-    fields: dict[str, object] = {
-        "id": pid,
-        "report_id": report.id,
-        "report_title": report.title,
-        "section_path": ("How effective is the force at investigating crime?",),
-        "grade": "Requires improvement",
-        "paragraph": 2,
-        "bullet": None,
-        "start": 0,
-        "end": len(text),
-        "text": text,
-    }
-    fields.update(kw)
-    return Passage(**fields)  # type: ignore[arg-type]
+    fields = {"grade": "Requires improvement", **kw}
+    return make_passage(pid, text, report.id, report.title, **fields)
 
 
 A = passage(

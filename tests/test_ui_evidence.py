@@ -16,6 +16,7 @@ from assistant.ui.cards import card_html, stated_grade_html
 from assistant.ui.evidence import cards_html
 from assistant.ui.grades_view import grades_html, short_heading
 from assistant.ui.turns import CLEAR, FRESH, WIDEN, Latest, again, offers
+from tests.support.records import make_passage
 
 SOC = "How effective is the force at tackling serious and organised crime?"
 VULN = "How effective is the force at protecting those who are vulnerable from harm?"
@@ -27,20 +28,8 @@ REPORTS = {m.id: m for m in (KENT, GMP, MET)}
 
 def passage(n: int, report: str = "met", section: str = SOC, **kw: object) -> Passage:
     text = str(kw.pop("text", f"Passage {n} about organised crime."))
-    fields: dict[str, object] = {
-        "id": f"p{n}",
-        "report_id": report,
-        "report_title": REPORTS[report].title,
-        "section_path": (section,),
-        "grade": None,
-        "paragraph": n,
-        "bullet": None,
-        "start": 0,
-        "end": len(text),
-        "text": text,
-    }
-    fields.update(kw)
-    return Passage(**fields)  # type: ignore[arg-type]
+    fields = {"section_path": (section,), "paragraph": n, **kw}
+    return make_passage(f"p{n}", text, report, REPORTS[report].title, **fields)
 
 
 def visible(markup: str) -> str:

@@ -136,8 +136,7 @@ def test_every_icon_and_label_of_the_chat_is_in_every_common_font(chat: Chat, tm
     chat.page.locator("[data-pin='1']").wait_for()
     labels = [
         status.inner_text(),
-        chat.page.locator("#loaded").inner_text(),
-        *chat.page.locator("#cards .pinned-count, #briefing-status").all_inner_texts(),
+        *chat.page.locator("#loaded, #cards .pinned-count, #briefing-status").all_inner_texts(),
         *chat.page.locator("button").all_inner_texts(),
     ]
     missing = {text: outside_common_fonts(text) for text in labels if outside_common_fonts(text)}

@@ -89,10 +89,13 @@ def walk(chat: Chat, folder: Path) -> dict[str, Any]:
     ready_ms = (time.perf_counter() - started) * 1000
     page.evaluate(CLOCK_JS)
     briefs, lead_in_only, no_grade, pinned = 0, 0, 0, 0
+    without: list[str] = []
     for question, pins in SESSION:
         cards = chat.ask(question)
         reply = chat.last_reply()
         briefs += reply.startswith("In brief:")
+        if not reply.startswith("In brief:"):
+            without.append(f"{question} -> {reply.splitlines()[0][:90]}")
         for i in range(cards.count()):
             card = cards.nth(i)
             quote = card.locator("blockquote").inner_text().strip()
@@ -133,6 +136,7 @@ def walk(chat: Chat, folder: Path) -> dict[str, Any]:
         "answer_median_ms": round(statistics.median(answers), 1),
         "answer_max_ms": round(max(answers), 1),
         "in_brief_answers": briefs,
+        "answers_without_in_brief": without,
         "lead_in_only_cards": lead_in_only,
         "no_grade_badges": no_grade,
         "passages_pinned": pinned,
@@ -159,6 +163,11 @@ def download(chat: Chat, button: str, folder: Path, suffix: str) -> Path:
         chat.page.wait_for_timeout(300)
 
 
+def escape(text: str) -> str:
+    """Text for a Markdown table cell."""
+    return text.replace("|", "\\|").replace("*", "\\*")
+
+
 def table(result: dict[str, Any]) -> str:
     """The docs/BENCHMARKS.md section for ``result``."""
     pages = result["docx_pages"]
@@ -171,7 +180,8 @@ def table(result: dict[str, Any]) -> str:
         ),
         (
             "answers with an “In brief” line",
-            f"{result['in_brief_answers']} of {result['questions']}",
+            f"{result['in_brief_answers']} of {result['questions']}"
+            + "".join(f"; not: {escape(x)}" for x in result["answers_without_in_brief"]),
         ),
         (
             "cards holding only a list's lead-in; “No grade” badges",

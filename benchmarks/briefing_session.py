@@ -22,6 +22,7 @@ Results go to ``benchmarks/results/briefing_session.json`` and the table between
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -202,8 +203,9 @@ def table(result: dict[str, Any]) -> str:
         f"{BEGIN}\n## A first briefing, walked again (issue 12)\n\n"
         f"`python -m benchmarks.briefing_session`, {result['when']}, commit {result['commit']}: the "
         "committee-briefing session of issue 12 driven in headless Chromium over the Met report "
-        "(17 questions, 8 pinned passages, a reorder, both exports). The machine is shared, so the "
-        "times are rough.\n\n| what | figure |\n|---|---|\n"
+        "(17 questions, 8 pinned passages, a reorder, both exports). The machine is shared (load "
+        f"average {result.get('load_average', '?')} on 2 cores at the end of the run), so the times are "
+        "rough.\n\n| what | figure |\n|---|---|\n"
         f"{body}\n{END}"
     )
 
@@ -232,6 +234,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             result = walk(Chat(context.new_page(), url), base)
             context.close()
     result["what"] = "issue 12's committee-briefing session in headless Chromium over the Met report"
+    result["load_average"] = round(os.getloadavg()[0], 1)
     write_results(args.out, result)
     write_doc(result)
 

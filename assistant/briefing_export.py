@@ -7,7 +7,8 @@ report › headings › ¶, the section's grade as the report states it (optiona
 and ``[n]``, the number of its source -- and last the list of sources, where each report's
 address appears once. The DOCX carries the briefing's own title, author and date.
 
-Markdown is written to render as exactly the text it holds: report text (and the user's own)
+Files are written by :mod:`assistant.briefing_files`. Markdown is written to render as exactly
+the text it holds: report text (and the user's own)
 never becomes formatting, HTML or a link, yet nothing is escaped that could not act
 (:func:`md_literal`).
 """
@@ -15,11 +16,9 @@ never becomes formatting, HTML or a link, yet nothing is escaped that could not 
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from assistant.briefing import UNTITLED_TOPIC, Briefing, Pin, clean_line
@@ -30,8 +29,6 @@ PROVENANCE = (
     "Quotations are exact extracts from the reports listed under Sources; "
     "headings and notes are the author's own."
 )
-STEM_CHARS = 60
-"""File names are cut to this many characters, at a word boundary."""
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _LINK_SYNTAX = re.compile(r"\][(\[:]")
 """A ``]`` that a link, an image or a link reference definition could follow."""
@@ -262,48 +259,3 @@ def paper(doc: Any) -> None:
     doc.styles["Title"].font.size = Pt(20)
     quote = doc.styles["Quote"].paragraph_format
     quote.space_before, quote.space_after = Pt(4), Pt(2)
-
-
-def file_stem(title: str) -> str:
-    """A safe file name stem from the title, cut at a word boundary: ``"Briefing note: Met"`` ->
-    ``briefing-note-met``; a title past :data:`STEM_CHARS` loses its last words, never half a word."""
-    stem = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
-    if len(stem) > STEM_CHARS:
-        cut = stem[: STEM_CHARS + 1]
-        stem = cut[: cut.rindex("-")] if "-" in cut else stem[:STEM_CHARS]
-    return stem.strip("-") or "briefing"
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to a new file only its owner can read (0600), whatever the umask."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-
-
-FORMATS = ("md", "docx")
-"""The export formats, by file suffix."""
-FORMAT_NAMES = {"md": "Markdown", "docx": "DOCX"}
-
-
-def export_bytes(briefing: Briefing, reports: Mapping[str, ReportMeta], suffix: str) -> bytes:
-    """The briefing as a file of one of :data:`FORMATS`."""
-    if suffix == "md":
-        return to_markdown(briefing, reports).encode("utf-8")
-    if suffix == "docx":
-        return to_docx(briefing, reports)
-    raise ValueError(f"unknown export format {suffix!r}; known: {', '.join(FORMATS)}")
-
-
-def write_export(briefing: Briefing, reports: Mapping[str, ReportMeta], folder: Path, suffix: str) -> Path:
-    """Write ``<title>.<suffix>`` into ``folder`` (made 0700, the file 0600); return its path."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = folder / f"{file_stem(briefing.title)}.{suffix}"
-    write_private(path, export_bytes(briefing, reports, suffix))
-    return path
-
-
-def write_exports(briefing: Briefing, reports: Mapping[str, ReportMeta], folder: Path) -> tuple[Path, Path]:
-    """Write ``<title>.md`` and ``<title>.docx`` into ``folder``; return their paths."""
-    md, dx = (write_export(briefing, reports, folder, suffix) for suffix in FORMATS)
-    return md, dx

@@ -10,16 +10,8 @@ import docx
 import pytest
 
 from assistant.briefing import DEFAULT_TITLE, UNTITLED_TOPIC, Briefing, full_citation
-from assistant.briefing_export import (
-    citation_line,
-    file_stem,
-    md_literal,
-    source_entry,
-    to_docx,
-    to_markdown,
-    write_exports,
-    xml_safe,
-)
+from assistant.briefing_export import citation_line, md_literal, source_entry, to_docx, to_markdown, xml_safe
+from assistant.briefing_files import file_stem, write_exports
 from assistant.grades import LINE, NONE, WORDS, SectionGrade
 from assistant.records import Passage, ReportMeta
 from tests.support.records import make_passage
@@ -159,8 +151,8 @@ def test_markdown_quotes_exactly_cites_n_and_gives_each_address_once() -> None:
 
 def test_grades_in_citations_are_as_stated_and_optional() -> None:
     words = SectionGrade(("S",), "Good", WORDS, "Despite the rating of ‘good’ …", paragraph=5)
-    b = Briefing().pin(A, "T", words).pin(B, "T", SectionGrade(("S",), None, NONE))
-    b = b.pin(C, "T", SectionGrade(("S",), "Inadequate", LINE, "Inadequate"))
+    b = Briefing().pin(A, "T", grade=words).pin(B, "T", grade=SectionGrade(("S",), None, NONE))
+    b = b.pin(C, "T", grade=SectionGrade(("S",), "Inadequate", LINE, "Inadequate"))
     lines = [citation_line(pin, 1, True) for pin in b.pins]
     assert lines[0].endswith(" · Grade: Good (stated in the text, ¶5) [1]")
     assert lines[1].endswith(" · grade not stated in the report [1]")
@@ -262,7 +254,9 @@ def test_a_briefing_survives_a_round_trip_through_json() -> None:
     import json
 
     b = built().set_note("a", "n").retitle("T").set_author("Me").with_grades(False)
-    b = b.pin(passage("g", "graded"), "G", SectionGrade(("S",), "Good", WORDS, "rated good", paragraph=2))
+    b = b.pin(
+        passage("g", "graded"), "G", grade=SectionGrade(("S",), "Good", WORDS, "rated good", paragraph=2)
+    )
     assert Briefing.from_dict(json.loads(json.dumps(b.to_dict()))) == b
     assert Briefing.from_dict({}) == Briefing()
     with pytest.raises(ValueError, match="not a saved briefing"):

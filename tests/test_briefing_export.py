@@ -12,7 +12,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from assistant.briefing import Briefing, to_docx, to_markdown
+from assistant.briefing import Briefing
+from assistant.briefing_export import to_docx, to_markdown
 from assistant.docx_notes import CONTENT_TYPE, PARTNAME
 from assistant.records import Passage, ReportMeta
 from assistant.service import Assistant
@@ -91,8 +92,8 @@ def test_word_footnotes_cite_each_quote_and_the_default_stays_inline() -> None:
         int(n.get(f"{W}id") or ""): "".join(n.itertext()).strip() for n in notes.iter(f"{W}footnote")
     }
     assert set(footnotes) == {-1, 0, 1, 2}
-    assert footnotes[1] == "Metropolitan PEEL 2017 › Investigating › ¶2 [1]"
-    assert footnotes[2] == "Metropolitan PEEL 2017 › Investigating › ¶3, bullet 2 [1]"
+    assert footnotes[1] == "Metropolitan PEEL 2017 › Investigating › ¶2 · Grade: Good [1]"
+    assert footnotes[2] == "Metropolitan PEEL 2017 › Investigating › ¶3, bullet 2 · Grade: Good [1]"
     styles = {s.name for s in doc.styles}
     assert {"Footnote Text", "Footnote Reference"} <= styles
 
@@ -114,8 +115,8 @@ def test_libreoffice_opens_the_footnoted_file_and_prints_the_notes(tmp_path: Pat
     )
     with pdfplumber.open(tmp_path / "note.pdf") as pdf:
         text = "\n".join(page.extract_text() or "" for page in pdf.pages)
-    assert "1 Metropolitan PEEL 2017 › Investigating › ¶2 [1]" in text
-    assert "2 Metropolitan PEEL 2017 › Investigating › ¶3, bullet 2 [1]" in text
+    assert "1 Metropolitan PEEL 2017 › Investigating › ¶2 · Grade: Good [1]" in text
+    assert "2 Metropolitan PEEL 2017 › Investigating › ¶3, bullet 2 · Grade: Good [1]" in text
 
 
 def test_a_pin_keeps_the_sentences_around_its_passage(browse_settings: Settings) -> None:

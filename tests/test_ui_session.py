@@ -160,7 +160,7 @@ def test_text_xml_cannot_hold_still_exports(logic: ChatLogic) -> None:
 def test_a_failed_export_says_what_failed_and_offers_nothing_stale(
     logic: ChatLogic, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assistant import briefing_export
+    from assistant import briefing_files
 
     first = logic.export(_pinned(logic, "first"))
     assert first.markdown and first.docx
@@ -168,7 +168,7 @@ def test_a_failed_export_says_what_failed_and_offers_nothing_stale(
     def full_disk(*_a: object) -> bytes:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(briefing_export, "to_docx", full_disk)
+    monkeypatch.setattr(briefing_files, "to_docx", full_disk)
     second = logic.export(_pinned(logic, "second"))
     assert second.docx is None and second.markdown is not None and second.markdown != first.markdown
     assert "second" in second.markdown.read_text(encoding="utf-8")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.briefing import Briefing, default_heading
-from assistant.briefing_export import FORMAT_NAMES, FORMATS, write_export
+from assistant.briefing_files import FORMAT_NAMES, FORMATS, write_export
 from assistant.context import context_sentences, passage_context
 from assistant.conversation import Turn, interpret, landed
 from assistant.errors import AssistantError

@@ -16,7 +16,7 @@ import pytest
 
 from tests.support.browser import CHROMIUM, Chat, chat_page, chromium
 from tests.support.corpus import make_corpus
-from tests.support.server import running_chat
+from tests.support.server import running_chat, serving
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -74,9 +74,7 @@ def library_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``assistant serve`` over the six-report library fixture (tests/support/library.py)."""
     from tests.support.library import write_library
 
-    base = tmp_path_factory.mktemp("browser-library")
-    write_library(base / "corpus")
-    with running_chat(base / "corpus", base / "index", base / "server.log") as url:
+    with serving(tmp_path_factory.mktemp("browser-library"), write_library) as url:
         yield url
 
 

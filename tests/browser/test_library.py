@@ -20,7 +20,7 @@ from PIL import Image
 
 from tests.support.browse import BAD_FILE, HTML_URL, PDF_ID, write_browse_corpus
 from tests.support.browser import SCREENSHOTS_ENV, Chat, chat_page
-from tests.support.server import running_chat
+from tests.support.server import serving
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator
@@ -32,9 +32,7 @@ HTML_TITLE = "Dorset PEEL 2019"
 
 @pytest.fixture(scope="module")
 def browse_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    base = tmp_path_factory.mktemp("browse-chat")
-    write_browse_corpus(base / "corpus")
-    with running_chat(base / "corpus", base / "index", base / "server.log") as url:
+    with serving(tmp_path_factory.mktemp("browse-chat"), write_browse_corpus) as url:
         yield url
 
 

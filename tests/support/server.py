@@ -60,3 +60,11 @@ def running_chat(
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@contextlib.contextmanager
+def serving(base: Path, write: Callable[[Path], object]) -> Iterator[str]:
+    """``write`` a corpus into ``base/corpus`` and serve it (index and log beside it); yields the URL."""
+    write(base / "corpus")
+    with running_chat(base / "corpus", base / "index", base / "server.log") as url:
+        yield url

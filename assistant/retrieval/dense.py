@@ -8,6 +8,9 @@ before they are ranked, so approximation can only miss a unit, never misorder th
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 
 from assistant.store.load import LoadedIndex
@@ -41,18 +44,38 @@ def best_per_passage(owners: np.ndarray, scores: np.ndarray, k: int) -> tuple[np
 def _faiss_units(
     index: LoadedIndex, q: np.ndarray, fetch: int, rows: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    params = None
-    if rows is not None:
-        import faiss
-
-        params = faiss.SearchParameters()
-        params.sel = faiss.IDSelectorBatch(rows.astype(np.int64))
+    params = None if rows is None else _restricted(index, rows)
     scores, ids = index.faiss.search(q, fetch, params=params)
     keep = ids[0] >= 0
     unit_ids = ids[0][keep].astype(np.int64)
     if index.manifest.index_type == "flat":
         return unit_ids, scores[0][keep]
     return unit_ids, exact_scores(index.embeddings, unit_ids, q[0])
+
+
+def _restricted(index: LoadedIndex, rows: np.ndarray) -> Any:
+    """Search parameters that keep a FAISS search to unit ``rows``, of the index's own kind.
+
+    An IVF index looks only in its ``nprobe`` nearest lists; when a scope holds a fraction f of
+    the vectors, those lists hold about f as many of its vectors, so the scoped search probes
+    ``nprobe / f`` lists (at most all) to find as many. HNSW keeps its search breadth.
+    """
+    import faiss
+
+    kind = index.manifest.index_type
+    params: Any
+    if kind == "ivf":
+        base = faiss.extract_index_ivf(index.faiss)
+        share = max(len(rows) / max(base.ntotal, 1), 1e-6)
+        params = faiss.SearchParametersIVF()
+        params.nprobe = min(base.nlist, math.ceil(base.nprobe / share))
+    elif kind == "hnsw":
+        params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]
+        params.efSearch = index.faiss.hnsw.efSearch
+    else:
+        params = faiss.SearchParameters()
+    params.sel = faiss.IDSelectorBatch(rows.astype(np.int64))
+    return params
 
 
 def exact_scores(vectors: np.ndarray, rows: np.ndarray, query: np.ndarray) -> np.ndarray:

@@ -31,8 +31,9 @@ from assistant.passages import dense_units, report_passages
 from assistant.records import Passage, ReportMeta
 from assistant.settings import Settings
 from assistant.store import layout
-from assistant.store.build import _write_version, index_settings
+from assistant.store.build import index_settings
 from assistant.store.manifest import ReportEntry
+from assistant.store.writer import write_version
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -182,7 +183,7 @@ def synthetic_version(
     index_type: str = "auto",
 ) -> Path:
     """Write and publish a version from ready passages and vectors with the store's own writer."""
-    return _write_version(settings, index_settings(settings), entries, passages, blocks, [], index_type)
+    return write_version(settings, index_settings(settings), entries, passages, blocks, [], index_type)
 
 
 def describe_version(version: Path) -> dict[str, object]:

@@ -9,38 +9,31 @@ keeps its previously indexed passages, and the failure is reported by file name.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant import __version__
-from assistant.embedding import Embedder, canonical_model_id, embed_all, make_embedder
-from assistant.errors import CorpusError, IngestError, StoreError
+from assistant.embedding import Embedder, canonical_model_id, encoder_id, make_embedder
+from assistant.errors import IngestError, StoreError
 from assistant.grades import section_grades
-from assistant.ingest import EXTENSIONS, PARSER_VERSION, discover, load_report, refused_files
+from assistant.ingest import PARSER_VERSION, discover, load_report, refused_files
 from assistant.ingest.metadata import sidecar_for
-from assistant.passages import dense_units, lexical_text, report_passages
+from assistant.passages import dense_units, report_passages
 from assistant.records import Passage, Report
-from assistant.retrieval.lexical import LexicalIndex
 from assistant.settings import Settings
 from assistant.store import layout
+from assistant.store.encode import Progress, UnitEncoder
 from assistant.store.load import verify_files
-from assistant.store.manifest import MANIFEST, Manifest, ReportEntry, file_record, read_manifest, sha256_file
+from assistant.store.manifest import Manifest, ReportEntry, read_manifest, sha256_file
 from assistant.store.plan import FileState, Skipped, UpdatePlan, plan_update, unique_id
-from assistant.store.table import PassageTable, write_table
-from assistant.store.vectors import (
-    choose_index_type,
-    load_embeddings,
-    load_offsets,
-    passage_blocks,
-    save_vectors,
-)
-from assistant.store.vocabulary import write_vocabulary
+from assistant.store.table import PassageTable
+from assistant.store.unit_cache import load_keys, open_cache, unit_keys
+from assistant.store.vectors import load_embeddings, load_offsets, passage_blocks
+from assistant.store.writer import check_not_empty, seal, write_passages, write_vectors
 
 EMBED_TEXT_VERSION = "3-context+grade+sentences"
 Log = Callable[[str], None]
@@ -81,9 +74,18 @@ class UpdateResult:
     failures: tuple[IngestError, ...] = ()
     passage_count: int = 0
     embedded: int = 0
+    """Passages of added or changed reports, whose units were looked up or embedded."""
     version: Path | None = None
     seconds: float = 0.0
     reports: tuple[ReportEntry, ...] = field(default=(), repr=False)
+    units: int = 0
+    """Unit texts of those passages (several per passage, see :func:`assistant.passages.dense_units`)."""
+    units_cached: int = 0
+    """Of ``units``: vectors taken from the vector cache (:mod:`assistant.store.unit_cache`)."""
+    units_repeated: int = 0
+    """Of ``units``: texts another unit of this build already had, embedded once for both."""
+    units_encoded: int = 0
+    """Of ``units``: embedded by the model."""
 
 
 def live_manifest(index: Path) -> Manifest | None:
@@ -97,8 +99,8 @@ Blocks = list[np.ndarray]
 
 def _reuse(
     old_version: Path, old: Manifest, keep: set[str]
-) -> tuple[list[Passage], Blocks, list[ReportEntry]]:
-    """Passages, their vector blocks and the entries of the reports in ``keep`` from the old version."""
+) -> tuple[list[Passage], Blocks, Blocks, list[ReportEntry]]:
+    """The old version's passages of the reports in ``keep``: passages, vector blocks, unit keys, entries."""
     table = PassageTable(old_version)
     try:
         vectors, offsets = load_embeddings(old_version), load_offsets(old_version)
@@ -107,7 +109,12 @@ def _reuse(
         rows = np.flatnonzero(np.isin(np.asarray(table.columns.report), list(codes)))
         passages = [table.get(int(i)) for i in rows]
         blocks = list(passage_blocks(vectors, offsets, rows))
-        return passages, blocks, entries
+        stored = load_keys(old_version)
+        if stored is not None and len(stored) == len(vectors):
+            keys = list(passage_blocks(stored, offsets, rows))
+        else:  # an index from before the cache: key the reused units now
+            keys = [unit_keys(dense_units(p)) for p in passages]
+        return passages, blocks, keys, entries
     finally:
         table.close()
 
@@ -120,8 +127,16 @@ def update_index(
     index_type: str = "auto",
     progress: bool = True,
     log: Log = print,
+    reuse_vectors: bool = True,
 ) -> UpdateResult:
-    """Bring the index in ``settings.index`` up to date with ``settings.corpus``."""
+    """Bring the index in ``settings.index`` up to date with ``settings.corpus``.
+
+    Reports are parsed one by one while their units are embedded in the background
+    (:class:`assistant.store.encode.UnitEncoder`), and the passage table and BM25 index are
+    written while the last ones are. With ``reuse_vectors`` (the default) each distinct unit
+    text is embedded once and vectors in the live version's cache are not embedded again;
+    without it, every unit is embedded (how benchmarks measure the cache's gain).
+    """
     started = time.perf_counter()
     wanted = index_settings(settings)
     refused = refused_files(settings.corpus)  # links out of the corpus, undecodable names: never read
@@ -143,46 +158,86 @@ def update_index(
             )
         if plan.rebuild_reason and old is not None:
             log(f"Rebuilding the whole index: {plan.rebuild_reason}.")
-        keep = set(plan.unchanged)
-        todo = [f for f in files if f.path in set(plan.added) | set(plan.updated)]
-        failures: list[IngestError] = list(refused)
-        new_passages: list[Passage] = []
-        entries: dict[str, ReportEntry] = {}
-        skipped: list[Skipped] = []
-        taken = {r.id for r in old.reports if r.path in keep} if old else set()
-        for f in todo:
-            try:
-                report = load_report(f.source, settings.corpus, settings.max_upload_mb * 1_000_000)
-            except IngestError as exc:
-                failures.append(exc)
-                skipped.append(Skipped(f.path, f.fingerprint, exc.reason))
-                if f.path in plan.updated and old is not None:
-                    keep.add(f.path)  # keep what was indexed before rather than lose it
-                    taken |= {r.id for r in old.reports if r.path == f.path}
-                continue
-            report = replace(report, meta=replace(report.meta, id=unique_id(report.meta.id, f.path, taken)))
-            taken.add(report.meta.id)
-            passages = list(report_passages(report))
-            new_passages.extend(passages)
-            entries[f.path] = _entry(f, report, len(passages))
-        if old is not None and old_version is not None and not plan.rebuild_reason:
-            skipped.extend(item for item in old.skipped if item.path in set(plan.unchanged))
-            reused, reused_blocks, reused_entries = _reuse(old_version, old, keep)
-        else:
-            reused, reused_blocks, reused_entries = [], [], []
-        blocks = _embed(new_passages, embedder, settings, progress, log)
-        all_entries = sorted([*reused_entries, *entries.values()], key=lambda r: r.path)
-        passages, ordered = _in_report_order(all_entries, reused, reused_blocks, new_passages, blocks)
-        version = _write_version(settings, wanted, all_entries, passages, ordered, skipped, index_type)
+        if embedder is None and (plan.added or plan.updated):  # nothing to parse: no model needed
+            embedder = make_embedder(settings.model, settings.backend, settings.batch_size, indexing=True)
+        encoder_name = encoder_id(embedder) if embedder is not None else ""
+        cache = (
+            open_cache(old_version, encoder_name, old.vector_encoder, old.dimension)
+            if reuse_vectors and old is not None and embedder is not None
+            else None
+        )
+        bar = Progress(progress)
+        with UnitEncoder(embedder, cache, dedupe=reuse_vectors, bar=bar) as encoder:
+            parsed = _parse_changed(settings, files, plan, old, encoder)
+            keep, new_passages, entries, skipped, failures = parsed
+            if old is not None and old_version is not None and not plan.rebuild_reason:
+                skipped.extend(item for item in old.skipped if item.path in set(plan.unchanged))
+                reused, reused_blocks, reused_keys, reused_entries = _reuse(old_version, old, keep)
+            else:
+                reused, reused_blocks, reused_keys, reused_entries = [], [], [], []
+            if new_passages and embedder is not None:
+                log(f"Embedding {len(new_passages)} passages with {embedder.model_id} ...")
+            all_entries = sorted([*reused_entries, *entries], key=lambda r: r.path)
+            combined = [*reused, *new_passages]
+            order = _report_order(all_entries, combined)
+            passages = [combined[i] for i in order]
+            check_not_empty(settings, passages, skipped)
+            work = layout.new_workdir(settings.index)
+            count = write_passages(work, passages, all_entries)  # while the encoder works
+            encoded = encoder.finish()
+        bar.close()
+        blocks = [*reused_blocks, *encoded.blocks]
+        keys = [*reused_keys, *encoded.keys]
+        kind, dim = write_vectors(work, [blocks[i] for i in order], [keys[i] for i in order], index_type)
+        version = seal(settings, work, wanted, all_entries, (count, dim), kind, skipped, encoder_name)
         return UpdateResult(
             plan,
-            tuple(failures),
+            tuple([*refused, *failures]),
             len(passages),
             len(new_passages),
             version,
             time.perf_counter() - started,
             tuple(all_entries),
+            encoded.units,
+            encoded.cached,
+            encoded.repeated,
+            encoded.encoded,
         )
+
+
+def _parse_changed(
+    settings: Settings, files: list[FileState], plan: UpdatePlan, old: Manifest | None, encoder: UnitEncoder
+) -> tuple[set[str], list[Passage], list[ReportEntry], list[Skipped], list[IngestError]]:
+    """Parse every added or changed report, handing its passages to ``encoder`` at once.
+
+    Returns the paths to keep from the old version (unchanged ones, and changed ones whose new
+    version failed to parse: what was indexed before is kept rather than lost), the new
+    passages, their reports' entries, the files skipped, and their failures.
+    """
+    keep = set(plan.unchanged)
+    changed = set(plan.added) | set(plan.updated)
+    new_passages: list[Passage] = []
+    entries: list[ReportEntry] = []
+    skipped: list[Skipped] = []
+    failures: list[IngestError] = []
+    taken = {r.id for r in old.reports if r.path in keep} if old else set()
+    for f in (f for f in files if f.path in changed):
+        try:
+            report = load_report(f.source, settings.corpus, settings.max_upload_mb * 1_000_000)
+        except IngestError as exc:
+            failures.append(exc)
+            skipped.append(Skipped(f.path, f.fingerprint, exc.reason))
+            if f.path in plan.updated and old is not None:
+                keep.add(f.path)
+                taken |= {r.id for r in old.reports if r.path == f.path}
+            continue
+        report = replace(report, meta=replace(report.meta, id=unique_id(report.meta.id, f.path, taken)))
+        taken.add(report.meta.id)
+        passages = list(report_passages(report))
+        encoder.add(passages)
+        new_passages.extend(passages)
+        entries.append(_entry(f, report, len(passages)))
+    return keep, new_passages, entries, skipped, failures
 
 
 def _whole_live_version(index: Path, log: Log) -> tuple[Path | None, Manifest | None]:
@@ -213,79 +268,7 @@ def _entry(f: FileState, report: Report, count: int) -> ReportEntry:
     )
 
 
-def _embed(
-    passages: list[Passage], embedder: Embedder | None, settings: Settings, progress: bool, log: Log
-) -> Blocks:
-    """Embed every unit of every passage in one batched call; split the result per passage."""
-    if not passages:
-        return []
-    embedder = embedder or make_embedder(
-        settings.model, settings.backend, batch_size=settings.batch_size, indexing=True
-    )
-    units = [dense_units(p) for p in passages]
-    texts = [t for u in units for t in u]
-    log(f"Embedding {len(passages)} passages ({len(texts)} texts) with {embedder.model_id} ...")
-    vectors = embed_all(embedder, texts, progress=progress)
-    del texts
-    bounds = np.cumsum([0, *(len(u) for u in units)])
-    return [vectors[a:b] for a, b in itertools.pairwise(bounds)]
-
-
-def _in_report_order(
-    entries: list[ReportEntry],
-    reused: list[Passage],
-    reused_blocks: Blocks,
-    fresh: list[Passage],
-    fresh_blocks: Blocks,
-) -> tuple[list[Passage], Blocks]:
-    """Merge reused and new passages (with their vector blocks) into the order of ``entries``."""
-    by_report: dict[str, list[tuple[Passage, np.ndarray]]] = {}
-    for plist, blocks in ((reused, reused_blocks), (fresh, fresh_blocks)):
-        for p, block in zip(plist, blocks, strict=True):
-            by_report.setdefault(p.report_id, []).append((p, block))
-    ordered = [pb for e in entries for pb in by_report.get(e.id, [])]
-    return [p for p, _ in ordered], [b for _, b in ordered]
-
-
-def _write_version(
-    settings: Settings,
-    wanted: dict[str, Any],
-    entries: list[ReportEntry],
-    passages: list[Passage],
-    blocks: Blocks,
-    skipped: Sequence[Skipped],
-    index_type: str,
-) -> Path:
-    if not passages:
-        reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped) or "the folder has no report files"
-        raise CorpusError(
-            f"nothing to index in {settings.corpus} ({reasons}); add report files "
-            f"({', '.join(sorted(EXTENSIONS))}) and run `assistant index`"
-        )
-    work = layout.new_workdir(settings.index)
-    count = write_table(work, passages, [e.id for e in entries])
-    kind = choose_index_type(sum(map(len, blocks)), index_type)
-    dim = int(blocks[0].shape[1])
-    save_vectors(work, blocks, kind)
-    lexical = LexicalIndex.build([lexical_text(p) for p in passages])
-    lexical.save(work / layout.LEXICAL_DIR)
-    write_vocabulary(work, passages)
-    files = {
-        str(p.relative_to(work)): file_record(p)
-        for p in sorted(work.rglob("*"))
-        if p.is_file() and p.name != MANIFEST
-    }
-    manifest = Manifest(
-        model=wanted["model"],
-        dimension=dim,
-        passage_count=count,
-        settings=wanted,
-        reports=tuple(entries),
-        files=files,
-        index_type=kind,
-        skipped=tuple(skipped),
-        package_version=__version__,
-        created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    )
-    (work / MANIFEST).write_bytes(manifest.dumps())
-    return layout.publish(settings.index, work)
+def _report_order(entries: list[ReportEntry], passages: list[Passage]) -> list[int]:
+    """Positions of ``passages`` grouped by report in the order of ``entries`` (stable within a report)."""
+    rank = {e.id: n for n, e in enumerate(entries)}
+    return sorted(range(len(passages)), key=lambda i: rank.get(passages[i].report_id, len(rank)))

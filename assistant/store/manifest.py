@@ -64,6 +64,8 @@ class Manifest:
     """Files that failed to parse, with the failing fingerprint: not retried until they change."""
     package_version: str = ""
     created: str = ""
+    vector_encoder: str = ""
+    """What made the unit vectors (:func:`assistant.embedding.encoder_id`); empty: unknown (no cache)."""
     format_version: int = FORMAT_VERSION
 
     @property

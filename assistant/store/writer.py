@@ -1,0 +1,121 @@
+"""Writing one version folder: passages first (while vectors are being made), then vectors, then the seal.
+
+A build calls :func:`write_passages` as soon as it knows every passage -- the passage table,
+the BM25 index and the vocabulary need no vectors, so they are written while the encoder is
+still at work -- then :func:`write_vectors` and :func:`seal`, which writes the manifest and
+publishes the folder atomically (:func:`assistant.store.layout.publish`).
+:func:`write_version` does all three for callers that have everything at once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant import __version__
+from assistant.errors import CorpusError
+from assistant.ingest import EXTENSIONS
+from assistant.passages import dense_units, lexical_text
+from assistant.records import Passage
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.settings import Settings
+from assistant.store import layout
+from assistant.store.manifest import MANIFEST, Manifest, ReportEntry, file_record
+from assistant.store.plan import Skipped
+from assistant.store.table import write_table
+from assistant.store.unit_cache import save_keys, unit_keys
+from assistant.store.vectors import choose_index_type, save_vectors
+from assistant.store.vocabulary import write_vocabulary
+
+
+def check_not_empty(settings: Settings, passages: Sequence[Passage], skipped: Sequence[Skipped]) -> None:
+    """Refuse to publish an index with no passages, saying why each file gave none."""
+    if not passages:
+        reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped) or "the folder has no report files"
+        raise CorpusError(
+            f"nothing to index in {settings.corpus} ({reasons}); add report files "
+            f"({', '.join(sorted(EXTENSIONS))}) and run `assistant index`"
+        )
+
+
+def write_passages(work: Path, passages: Sequence[Passage], entries: Sequence[ReportEntry]) -> int:
+    """The passage table, the BM25 index and the vocabulary; returns the passage count."""
+    count = write_table(work, passages, [e.id for e in entries])
+    LexicalIndex.build([lexical_text(p) for p in passages]).save(work / layout.LEXICAL_DIR)
+    write_vocabulary(work, passages)
+    return count
+
+
+def write_vectors(
+    work: Path, blocks: Sequence[np.ndarray], keys: Sequence[np.ndarray] | None, index_type: str
+) -> tuple[str, int]:
+    """Unit vectors, their cache keys (unless None) and the FAISS index; returns ``(kind, dimension)``."""
+    kind = choose_index_type(sum(map(len, blocks)), index_type)
+    save_vectors(work, blocks, kind)
+    if keys is not None:
+        save_keys(work, np.concatenate(list(keys)) if keys else unit_keys([]))
+    return kind, int(blocks[0].shape[1])
+
+
+def seal(
+    settings: Settings,
+    work: Path,
+    wanted: dict[str, Any],
+    entries: Sequence[ReportEntry],
+    counts: tuple[int, int],
+    kind: str,
+    skipped: Sequence[Skipped],
+    encoder: str,
+) -> Path:
+    """Write the manifest (every file's size and sha256) and publish ``work`` as the live version.
+
+    ``counts`` is ``(passages, dimension)``; ``encoder`` names what made the vectors (the key
+    of the vector cache, :mod:`assistant.store.unit_cache`).
+    """
+    files = {
+        str(p.relative_to(work)): file_record(p)
+        for p in sorted(work.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    }
+    manifest = Manifest(
+        model=wanted["model"],
+        dimension=counts[1],
+        passage_count=counts[0],
+        settings=wanted,
+        reports=tuple(entries),
+        files=files,
+        index_type=kind,
+        skipped=tuple(skipped),
+        package_version=__version__,
+        created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        vector_encoder=encoder,
+    )
+    (work / MANIFEST).write_bytes(manifest.dumps())
+    return layout.publish(settings.index, work)
+
+
+def write_version(
+    settings: Settings,
+    wanted: dict[str, Any],
+    entries: Sequence[ReportEntry],
+    passages: Sequence[Passage],
+    blocks: Sequence[np.ndarray],
+    skipped: Sequence[Skipped],
+    index_type: str,
+    encoder: str = "",
+) -> Path:
+    """Write and publish a whole version from passages and their ready vector blocks.
+
+    Without ``encoder`` (vectors of unknown origin, e.g. synthetic ones) the version offers
+    no vector cache.
+    """
+    check_not_empty(settings, passages, skipped)
+    work = layout.new_workdir(settings.index)
+    count = write_passages(work, passages, entries)
+    keys = [unit_keys(dense_units(p)) for p in passages] if encoder else None
+    kind, dim = write_vectors(work, blocks, keys, index_type)
+    return seal(settings, work, wanted, entries, (count, dim), kind, skipped, encoder)

@@ -27,7 +27,7 @@ import numpy as np
 
 from assistant.forces import known_forces
 from assistant.ingest import discover, load_report
-from assistant.passages import dense_units, report_passages
+from assistant.passages import dense_units, report_passages, sentence_spans
 from assistant.records import Passage, ReportMeta
 from assistant.settings import Settings
 from assistant.store import layout
@@ -84,6 +84,35 @@ def write_corpus(folder: Path, passages: int, source: Path | None = None) -> lis
         force, year = variant_name(i)
         path = folder / f"{re.sub(r'[^a-z0-9]+', '-', force.lower())}-peel-{year}-{i:05d}.txt"
         path.write_text(rewrite(base, force, year, random.Random(i)), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def write_distinct_corpus(folder: Path, copies: int, source: Path | None = None) -> list[Path]:
+    """``copies`` copies of the real report in which no unit text repeats: text no cache can help.
+
+    Every sentence of every paragraph line gets its own reference number, "(ref 123)", before
+    its closing stop, so each sentence and each passage in context differs from every other
+    in the corpus; headings stay as they are, so every copy parses into the same structure.
+    """
+    source = source or next(p for p in discover(CORPUS) if p.suffix == ".txt")
+    base = source.read_text(encoding="utf-8").split("\n")
+    folder.mkdir(parents=True, exist_ok=True)
+    paths, number = [], 0
+    for copy in range(copies):
+        lines = []
+        for line in base:
+            if len(line) > 60:  # a paragraph or bullet, not a heading
+                parts = []
+                for a, b in sentence_spans(line):
+                    sentence = line[a:b].rstrip()
+                    cut = len(sentence.rstrip(".!?;:"))
+                    number += 1
+                    parts.append(f"{sentence[:cut]} (ref {number}){sentence[cut:]}")
+                line = " ".join(parts)
+            lines.append(line)
+        path = folder / f"distinct-{copy:04d}.txt"
+        path.write_text("\n".join(lines), encoding="utf-8")
         paths.append(path)
     return paths
 

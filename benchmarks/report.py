@@ -4,7 +4,9 @@
 
 Reads ``benchmarks/results/{scale,encoders,txtai}.json`` (whichever exist) and replaces the
 text between ``<!-- scale:begin -->`` and ``<!-- scale:end -->`` in docs/BENCHMARKS.md,
-leaving the rest of the page as it is. The plot (``docs/benchmarks-scaling.png``) needs
+and the indexing/cache/serving section (:mod:`benchmarks.report_engine`) between
+``<!-- engine:begin -->`` and ``<!-- engine:end -->``, leaving the rest of the page as it is.
+The plot (``docs/benchmarks-scaling.png``) needs
 matplotlib (the ``bench`` extra).
 """
 
@@ -13,6 +15,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+
+from benchmarks.report_engine import splice
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -432,7 +436,7 @@ def render() -> None:
         text = text[: text.index(BEGIN)] + "\n".join(lines) + text[text.index(END) + len(END) :]
     else:
         text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    DOC.write_text(splice(text), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -88,12 +88,21 @@ def write_corpus(folder: Path, passages: int, source: Path | None = None) -> lis
     return paths
 
 
+def _body_line(line: str) -> bool:
+    """A paragraph, bullet or lead-in line (not a heading, title or grade line)."""
+    end = line.rstrip()
+    if not end or end.endswith("?"):
+        return False
+    return len(end) > 60 or end[-1] in ".;:," or end.endswith((" and", " or"))
+
+
 def write_distinct_corpus(folder: Path, copies: int, source: Path | None = None) -> list[Path]:
     """``copies`` copies of the real report in which no unit text repeats: text no cache can help.
 
-    Every sentence of every paragraph line gets its own reference number, "(ref 123)", before
-    its closing stop, so each sentence and each passage in context differs from every other
-    in the corpus; headings stay as they are, so every copy parses into the same structure.
+    Every sentence of every paragraph, bullet and lead-in line gets its own reference number,
+    "(ref 123)", before its closing stop, so each sentence and each passage in context differs
+    from every other in the corpus; headings and grade lines stay as they are, so every copy
+    parses into the same structure.
     """
     source = source or next(p for p in discover(CORPUS) if p.suffix == ".txt")
     base = source.read_text(encoding="utf-8").split("\n")
@@ -102,7 +111,7 @@ def write_distinct_corpus(folder: Path, copies: int, source: Path | None = None)
     for copy in range(copies):
         lines = []
         for line in base:
-            if len(line) > 60:  # a paragraph or bullet, not a heading
+            if _body_line(line):
                 parts = []
                 for a, b in sentence_spans(line):
                     sentence = line[a:b].rstrip()

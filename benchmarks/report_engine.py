@@ -1,0 +1,159 @@
+"""The indexing-throughput, vector-cache and serving-saturation sections of docs/BENCHMARKS.md.
+
+Rendered by :func:`benchmarks.report.render` between ``<!-- engine:begin -->`` and
+``<!-- engine:end -->`` from ``benchmarks/results/index_throughput.json`` and
+``benchmarks/results/saturation*.json``; nothing here is typed by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+BEGIN, END = "<!-- engine:begin -->", "<!-- engine:end -->"
+END_TO_END_TARGET = 200
+RATIO_TARGET = 0.85
+CPU_SHARE_TARGET = 0.70
+
+
+def _load(name: str) -> dict[str, Any]:
+    path = RESULTS / f"{name}.json"
+    data: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    return data
+
+
+def _mark(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def _stamp(part: dict[str, Any]) -> str:
+    load = part.get("load_average", ["?", "?"])
+    return f"{part.get('when', '?')}, commit {part.get('commit', '?')}, load average {load[0]} -> {load[1]}"
+
+
+def throughput_section(data: dict[str, Any]) -> list[str]:
+    part = data.get("throughput")
+    if not part:
+        return []
+    v = part["value"]
+    med = v["median"]
+    out = [
+        "### Indexing throughput on text no cache can help (`python -m benchmarks.index_throughput`)",
+        "",
+        f"{v['copies']} copies of the real report with a reference number in every sentence: "
+        f"{v['passages']:,} passages, {v['texts']:,} unit texts, {v['distinct_texts']:,} of them distinct "
+        "(so neither the vector cache nor de-duplication can help), into a fresh index. In one process "
+        "with one loaded encoder (`" + v["encoder"] + "`), each repetition times the encoder alone "
+        "on every unit text, the build as it was (parse everything, then embed, then write) and "
+        "`update_index` (parse, embed and write overlapped), in alternating order. "
+        f"Measured {_stamp(part)}, on {data.get('cores', '?')} cores shared with other work.",
+        "",
+        "| repetition | load average before / after | encoder alone: passages/s (cores busy) "
+        "| before: passages/s (share of encoder) | now: passages/s (share of encoder) |",
+        "|---|---|---|---|---|",
+    ]
+    for n, r in enumerate(v["runs"], start=1):
+        out.append(
+            f"| {n} | {r['load_before']} / {r['load_after']} | {r['encoder']['passages_per_s']:.0f} "
+            f"({r['encoder']['cores']:.2f}) | {r['before']['passages_per_s']:.0f} ({r['ratio_before']:.0%}) "
+            f"| {r['end_to_end']['passages_per_s']:.0f} ({r['ratio']:.0%}) |"
+        )
+    out += [
+        f"| **median** | | **{med['encoder']:.0f}** | **{med['before']:.0f}** ({v['median_ratio_before']:.0%}) "
+        f"| **{med['end_to_end']:.0f}** ({v['median_ratio']:.0%}) |",
+        "",
+        "| target | measured | |",
+        "|---|---|---|",
+        f"| end to end >= {END_TO_END_TARGET} passages/s on distinct text | {med['end_to_end']:.0f} passages/s "
+        f"(median; the encoder alone reached {med['encoder']:.0f} in the same run) "
+        f"| {_mark(med['end_to_end'] >= END_TO_END_TARGET)} |",
+        f"| end to end >= {RATIO_TARGET:.0%} of the encoder's own throughput, same run | "
+        f"{v['median_ratio']:.0%} (median of {len(v['runs'])}; before: {v['median_ratio_before']:.0%}) "
+        f"| {_mark(v['median_ratio'] >= RATIO_TARGET)} |",
+        "",
+    ]
+    return out
+
+
+def same_results_section(data: dict[str, Any]) -> list[str]:
+    part = data.get("same-results")
+    if not part:
+        return []
+    out = [
+        "Same answers: each corpus indexed by `update_index` (pipelined, each distinct text embedded "
+        "once) and by the plain path (one `embed_all` call, the same writer), then every dev question "
+        f"asked of both (top 5; {_stamp(part)}). The int8-compute encoder quantises a whole batch with "
+        "one scale, so a text's vector moves slightly with its batch-mates: its own noise floor is the "
+        "plain path against itself with batches of 8 instead of 16.",
+        "",
+        "| corpus | passages encoded by | questions | same top-5 ids in order | same top-5 sets "
+        "| largest score difference |",
+        "|---|---|---|---|---|---|",
+    ]
+    for corpus, rows in part["value"].items():
+        for label, r in rows.items():
+            if isinstance(r, dict):
+                out.append(
+                    f"| {corpus} | {label} | {rows['questions']} | {r['same_top_k_ids']} | "
+                    f"{r['same_top_k_sets']} | {r['max_score_difference']} |"
+                )
+    return [*out, ""]
+
+
+CACHE_ROWS = ("no cache, fresh", "cache, fresh", "cache, rebuild", "cache, one report added")
+
+
+def cache_section(data: dict[str, Any]) -> list[str]:
+    parts = [(name, data[key]) for name, key in (("library fixture", "library"), ("10k library", "cache-10k"))]
+    parts = [(name, part) for name, part in parts if part]
+    if not parts:
+        return []
+    out = [
+        "### The vector cache (`python -m benchmarks.index_throughput --parts library cache-10k`)",
+        "",
+        "Each unit text's vector is kept with the index under a hash of the text "
+        "(`assistant/store/unit_cache.py`). *No cache* embeds every unit; *cache, fresh* is a new "
+        "index where wording repeated across reports is embedded once; *rebuild* is `assistant index "
+        "--rebuild` over the live version; *one report added* is an incremental update. Hit share = "
+        "units not embedded (found in the cache or repeated in the build) / all units of the "
+        "reports parsed. The library fixture is six PEEL reports made from the Met text "
+        "(`tests/support/library.py`); the 10k library is `benchmarks.scale`'s 121 rewritten copies.",
+        "",
+        "| library | build | passages parsed | units | from the cache | repeated | embedded | hit share "
+        "| seconds | passages/s | load average |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, part in parts:
+        v = part["value"]
+        for row in CACHE_ROWS:
+            r = v[row]
+            out.append(
+                f"| {name} | {row} | {r['passages']:,} | {r['units']:,} | {r['cached']:,} | {r['repeated']:,} "
+                f"| {r['encoded']:,} | {r['hit_share']:.0%} | {r['seconds']:.2f} | {r['passages_per_s']:,.0f} "
+                f"| {r['load'][0]} |"
+            )
+    out.append("")
+    for name, part in parts:
+        v = part["value"]
+        out.append(
+            f"* {name}: a fresh build with the cache took {1 / v['speed_up_fresh']:.0%} of the time of one "
+            f"without ({v['speed_up_fresh']}x faster; {_stamp(part)})."
+        )
+    return [*out, ""]
+
+
+def render_lines() -> list[str]:
+    data = _load("index_throughput")
+    lines = [BEGIN, "## Indexing throughput, the vector cache and serving at saturation", ""]
+    lines += throughput_section(data) + same_results_section(data) + cache_section(data)
+    return [*lines, END]
+
+
+def splice(text: str) -> str:
+    """``text`` with the engine section replaced (or appended when it has none)."""
+    block = "\n".join(render_lines())
+    if BEGIN in text and END in text:
+        return text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
+    return text.rstrip("\n") + "\n\n" + block + "\n"

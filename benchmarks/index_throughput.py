@@ -133,12 +133,16 @@ def throughput(args: argparse.Namespace, embedder: Embedder, work: Path) -> dict
             _, wall, cpu = _timed(job)
             row[name] = {
                 "passages_per_s": round(n / wall, 1),
+                "passages_per_cpu_s": round(n / cpu, 1),
                 "seconds": round(wall, 2),
                 "cores": round(cpu / wall, 2),
             }
         row["load_after"] = _load()
         row["ratio"] = round(row["end_to_end"]["passages_per_s"] / row["encoder"]["passages_per_s"], 3)
         row["ratio_before"] = round(row["before"]["passages_per_s"] / row["encoder"]["passages_per_s"], 3)
+        row["cpu_ratio"] = round(
+            row["end_to_end"]["passages_per_cpu_s"] / row["encoder"]["passages_per_cpu_s"], 3
+        )
         runs.append(row)
         print(json.dumps(row), flush=True)
     return {
@@ -153,6 +157,7 @@ def throughput(args: argparse.Namespace, embedder: Embedder, work: Path) -> dict
             for key in ("encoder", "before", "end_to_end")
         },
         "median_ratio": statistics.median(r["ratio"] for r in runs),
+        "median_cpu_ratio": statistics.median(r["cpu_ratio"] for r in runs),
         "median_ratio_before": statistics.median(r["ratio_before"] for r in runs),
     }
 

@@ -8,6 +8,7 @@ Rendered by :func:`benchmarks.report.render` between ``<!-- engine:begin -->`` a
 from __future__ import annotations
 
 import json
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +34,21 @@ def _stamp(part: dict[str, Any]) -> str:
     return f"{part.get('when', '?')}, commit {part.get('commit', '?')}, load average {load[0]} -> {load[1]}"
 
 
+def _per_cpu(run: dict[str, Any]) -> float:
+    """Passages per CPU-second of this process (older results: from wall rate and cores busy)."""
+    return float(run.get("passages_per_cpu_s") or run["passages_per_s"] / max(run["cores"], 1e-9))
+
+
 def throughput_section(data: dict[str, Any]) -> list[str]:
     part = data.get("throughput")
     if not part:
         return []
     v = part["value"]
     med = v["median"]
+    cpu = {
+        k: statistics.median(_per_cpu(r[k]) for r in v["runs"]) for k in ("encoder", "before", "end_to_end")
+    }
+    cpu_ratio = cpu["end_to_end"] / cpu["encoder"]
     out = [
         "### Indexing throughput on text no cache can help (`python -m benchmarks.index_throughput`)",
         "",
@@ -48,30 +58,40 @@ def throughput_section(data: dict[str, Any]) -> list[str]:
         "with one loaded encoder (`" + v["encoder"] + "`), each repetition times the encoder alone "
         "on every unit text, the build as it was (parse everything, then embed, then write) and "
         "`update_index` (parse, embed and write overlapped), in alternating order. "
-        f"Measured {_stamp(part)}, on {data.get('cores', '?')} cores shared with other work.",
+        f"Measured {_stamp(part)}, on {data.get('cores', '?')} cores shared with other work: when the "
+        "other work leaves this process less than both cores (*cores busy* below 2), wall-clock rates "
+        "swing with it, so each run is also given per CPU-second of this process (all its threads), "
+        "which the neighbours move far less.",
         "",
-        "| repetition | load average before / after | encoder alone: passages/s (cores busy) "
-        "| before: passages/s (share of encoder) | now: passages/s (share of encoder) |",
+        "| repetition | load average before / after | encoder alone: passages/s (cores busy; per CPU-s) "
+        "| before: passages/s (share of encoder; per CPU-s) "
+        "| now: passages/s (share of encoder; per CPU-s) |",
         "|---|---|---|---|---|",
     ]
     for n, r in enumerate(v["runs"], start=1):
-        out.append(
-            f"| {n} | {r['load_before']} / {r['load_after']} | {r['encoder']['passages_per_s']:.0f} "
-            f"({r['encoder']['cores']:.2f}) | {r['before']['passages_per_s']:.0f} ({r['ratio_before']:.0%}) "
-            f"| {r['end_to_end']['passages_per_s']:.0f} ({r['ratio']:.0%}) |"
-        )
+        cells = [
+            f"{r[k]['passages_per_s']:.0f} ({share}; {_per_cpu(r[k]):.0f})"
+            for k, share in (
+                ("encoder", f"{r['encoder']['cores']:.2f} cores"),
+                ("before", f"{r['ratio_before']:.0%}"),
+                ("end_to_end", f"{r['ratio']:.0%}"),
+            )
+        ]
+        out.append(f"| {n} | {r['load_before']} / {r['load_after']} | " + " | ".join(cells) + " |")
     out += [
-        f"| **median** | | **{med['encoder']:.0f}** | **{med['before']:.0f}** ({v['median_ratio_before']:.0%}) "
-        f"| **{med['end_to_end']:.0f}** ({v['median_ratio']:.0%}) |",
+        f"| **median** | | **{med['encoder']:.0f}** ({cpu['encoder']:.0f}) "
+        f"| **{med['before']:.0f}** ({v['median_ratio_before']:.0%}; {cpu['before']:.0f}) "
+        f"| **{med['end_to_end']:.0f}** ({v['median_ratio']:.0%}; {cpu['end_to_end']:.0f}) |",
         "",
         "| target | measured | |",
         "|---|---|---|",
-        f"| end to end >= {END_TO_END_TARGET} passages/s on distinct text | {med['end_to_end']:.0f} passages/s "
-        f"(median; the encoder alone reached {med['encoder']:.0f} in the same run) "
-        f"| {_mark(med['end_to_end'] >= END_TO_END_TARGET)} |",
-        f"| end to end >= {RATIO_TARGET:.0%} of the encoder's own throughput, same run | "
-        f"{v['median_ratio']:.0%} (median of {len(v['runs'])}; before: {v['median_ratio_before']:.0%}) "
-        f"| {_mark(v['median_ratio'] >= RATIO_TARGET)} |",
+        f"| end to end >= {END_TO_END_TARGET} passages/s on distinct text "
+        f"| {med['end_to_end']:.0f} passages/s (median; the encoder alone reached {med['encoder']:.0f} "
+        f"in the same run) | {_mark(med['end_to_end'] >= END_TO_END_TARGET)} |",
+        f"| end to end >= {RATIO_TARGET:.0%} of the encoder's own throughput, same run "
+        f"| {v['median_ratio']:.0%} of its wall-clock rate (median of {len(v['runs'])}; before: "
+        f"{v['median_ratio_before']:.0%}); {cpu_ratio:.0%} of its rate per CPU-second "
+        f"| {_mark(min(v['median_ratio'], cpu_ratio) >= RATIO_TARGET)} |",
         "",
     ]
     return out
@@ -106,7 +126,9 @@ CACHE_ROWS = ("no cache, fresh", "cache, fresh", "cache, rebuild", "cache, one r
 
 
 def cache_section(data: dict[str, Any]) -> list[str]:
-    parts = [(name, data[key]) for name, key in (("library fixture", "library"), ("10k library", "cache-10k"))]
+    parts = [
+        (name, data[key]) for name, key in (("library fixture", "library"), ("10k library", "cache-10k"))
+    ]
     parts = [(name, part) for name, part in parts if part]
     if not parts:
         return []
@@ -129,11 +151,18 @@ def cache_section(data: dict[str, Any]) -> list[str]:
         v = part["value"]
         for row in CACHE_ROWS:
             r = v[row]
-            out.append(
-                f"| {name} | {row} | {r['passages']:,} | {r['units']:,} | {r['cached']:,} | {r['repeated']:,} "
-                f"| {r['encoded']:,} | {r['hit_share']:.0%} | {r['seconds']:.2f} | {r['passages_per_s']:,.0f} "
-                f"| {r['load'][0]} |"
+            cells = (
+                f"{r['passages']:,}",
+                f"{r['units']:,}",
+                f"{r['cached']:,}",
+                f"{r['repeated']:,}",
+                f"{r['encoded']:,}",
+                f"{r['hit_share']:.0%}",
+                f"{r['seconds']:.2f}",
+                f"{r['passages_per_s']:,.0f}",
+                str(r["load"][0]),
             )
+            out.append(f"| {name} | {row} | " + " | ".join(cells) + " |")
     out.append("")
     for name, part in parts:
         v = part["value"]

@@ -62,6 +62,13 @@ class Settings:
         "", "optional sentence-transformers CrossEncoder name or folder to rerank with (empty: none)"
     )
     batch_size: int = _setting(32, "passages embedded per batch when indexing")
+    embed_chunk: int = _setting(
+        2048,
+        "unit texts handed to the encoder per call when indexing, two calls at a time while reports are "
+        "still being parsed and written (each call sorts its texts by length into batches, so larger "
+        "calls pad less; two at a time let one call's last batches overlap the next one's first; 2048 "
+        "keeps both losses near one per cent and the progress bar moving)",
+    )
     host: str = _setting("127.0.0.1", "address the chat server binds to")
     port: int = _setting(7860, "port the chat server listens on")
     max_upload_mb: int = _setting(

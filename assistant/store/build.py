@@ -167,7 +167,9 @@ def update_index(
             else None
         )
         bar = Progress(progress)
-        with UnitEncoder(embedder, cache, dedupe=reuse_vectors, bar=bar) as encoder:
+        with UnitEncoder(
+            embedder, cache, dedupe=reuse_vectors, bar=bar, chunk=settings.embed_chunk
+        ) as encoder:
             parsed = _parse_changed(settings, files, plan, old, encoder)
             keep, new_passages, entries, skipped, failures = parsed
             if old is not None and old_version is not None and not plan.rebuild_reason:

@@ -3,7 +3,7 @@
 :class:`UnitEncoder` takes the passages of each report as soon as it is parsed. Their unit
 texts (:func:`assistant.passages.dense_units`) are looked up in the vector cache
 (:mod:`assistant.store.unit_cache`) and among the texts already queued in this build; only the
-rest are embedded, in chunks of :data:`CHUNK_TEXTS`, on background threads, so the encoder
+rest are embedded, in chunks (the ``embed_chunk`` setting), on background threads, so the encoder
 works while the next report is parsed and while the passage table and the BM25 index are
 written. :meth:`UnitEncoder.finish` waits for the last chunk and returns every passage's block
 of unit vectors (float16, how the store keeps them) with the units' keys.
@@ -27,12 +27,9 @@ import numpy as np
 from assistant.embedding import Embedder
 from assistant.passages import dense_units
 from assistant.records import Passage
+from assistant.settings import Settings
 from assistant.store.unit_cache import VectorCache, unit_keys
 
-CHUNK_TEXTS = 2048
-"""Texts per call to the encoder: large enough that its length-sorted batches pad little and a
-chunk's tail is a small share of it, small enough that encoding starts after the first few
-reports are parsed and that the progress bar moves."""
 CHUNKS_IN_FLIGHT = 2
 """Encoder calls at once: two, so the end of one overlaps the start of the next."""
 
@@ -70,11 +67,13 @@ class UnitEncoder:
         *,
         dedupe: bool = True,
         bar: Progress | None = None,
+        chunk: int = Settings.embed_chunk,
     ) -> None:
         self._embedder = embedder
         self._cache = cache
         self._dedupe = dedupe
         self._bar = bar
+        self._chunk = max(1, chunk)
         self._pool = ThreadPoolExecutor(CHUNKS_IN_FLIGHT, thread_name_prefix="encode")
         self._futures: list[Future[np.ndarray]] = []
         self._pending: list[str] = []
@@ -118,9 +117,9 @@ class UnitEncoder:
         bounds = np.cumsum([0, *(len(u) for u in units)])
         self._sources += [sources[a:b] for a, b in itertools.pairwise(bounds)]
         self._keys += [keys[a:b] for a, b in itertools.pairwise(bounds)]
-        while len(self._pending) >= CHUNK_TEXTS:
-            self._submit(self._pending[:CHUNK_TEXTS])
-            self._pending = self._pending[CHUNK_TEXTS:]
+        while len(self._pending) >= self._chunk:
+            self._submit(self._pending[: self._chunk])
+            self._pending = self._pending[self._chunk :]
 
     def _submit(self, texts: list[str]) -> None:
         if self._bar is not None:

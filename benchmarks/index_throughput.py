@@ -44,7 +44,7 @@ from assistant.ingest import discover, load_report
 from assistant.passages import dense_units, report_passages
 from assistant.settings import Settings, load_settings
 from assistant.store import open_index, update_index
-from assistant.store.build import index_settings
+from assistant.store.build import index_settings, report_entry, scan_corpus
 from assistant.store.manifest import read_manifest
 from assistant.store.writer import write_version
 from benchmarks.probe import commit, write_results
@@ -84,24 +84,19 @@ def sequential_build(settings: Settings, embedder: Embedder) -> int:
     vectors = embed_all(embedder, [t for u in units for t in u])
     bounds = np.cumsum([0, *(len(u) for u in units)])
     blocks = [vectors[a:b] for a, b in itertools.pairwise(bounds)]
-    entries = _entries(reports, files, settings.corpus)
+    entries = _entries(reports, settings)
     write_version(settings, index_settings(settings), entries, passages, blocks, [], "auto")
     return len(passages)
 
 
-def _entries(reports: Sequence[Any], files: Sequence[Path], corpus: Path) -> list[Any]:
-    from assistant.store.manifest import ReportEntry
-
-    out = []
-    for report, path in zip(reports, files, strict=True):
-        stat = path.stat()
-        count = len(list(report_passages(report)))
-        rel = str(path.relative_to(corpus))
-        out.append(
-            ReportEntry(
-                report.meta.id, rel, rel, stat.st_size, stat.st_mtime_ns, count, report.meta.to_dict()
-            )
-        )
+def _entries(reports: Sequence[Any], settings: Settings) -> list[Any]:
+    """Manifest entries as ``update_index`` writes them (one per report, in path order)."""
+    states = {f.source: f for f in scan_corpus(settings.corpus)}
+    files = discover(settings.corpus)
+    out = [
+        report_entry(states[path], report, len(list(report_passages(report))))
+        for report, path in zip(reports, files, strict=True)
+    ]
     return sorted(out, key=lambda e: e.path)
 
 

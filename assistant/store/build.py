@@ -238,7 +238,7 @@ def _parse_changed(
         passages = list(report_passages(report))
         encoder.add(passages)
         new_passages.extend(passages)
-        entries.append(_entry(f, report, len(passages)))
+        entries.append(report_entry(f, report, len(passages)))
     return keep, new_passages, entries, skipped, failures
 
 
@@ -261,7 +261,8 @@ def _whole_live_version(index: Path, log: Log) -> tuple[Path | None, Manifest | 
     return version, manifest
 
 
-def _entry(f: FileState, report: Report, count: int) -> ReportEntry:
+def report_entry(f: FileState, report: Report, count: int) -> ReportEntry:
+    """The manifest entry of a parsed report file: fingerprint, metadata, passage count, stated grades."""
     meta = report.meta
     grades = tuple(g.to_dict() for g in section_grades(report))
     indexed = time.strftime("%Y-%m-%dT%H:%M:%S%z")

@@ -77,6 +77,12 @@ class Settings:
     max_queue: int = _setting(
         64, "questions the chat holds waiting at most; beyond that it answers 'busy, try again'"
     )
+    serve_workers: int = _setting(
+        0,
+        "threads answering /ask questions at once, 0 for one per CPU core: search and encoding run "
+        "in FAISS, onnxruntime and numpy, which release Python's lock, so one thread per core keeps "
+        "every core busy and more threads would only queue inside them",
+    )
     auth_file: str = _setting(
         "",
         "file of user:password lines; when set, the chat asks for a login "

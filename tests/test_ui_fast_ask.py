@@ -106,3 +106,17 @@ def test_answers_never_fetched_are_dropped_oldest_first() -> None:
     newest = pool.take(events[-1])
     assert newest is not None and newest.result(timeout=30)["question"] == str(len(events) - 1)
     assert event_stream({"a": 1}) == b'event: complete\ndata: [{"a": 1}]\n\n'
+
+
+def test_without_a_login_nothing_is_asked_or_fetched() -> None:
+    asked: list[Sequence[Any]] = []
+
+    async def nobody(_request: Any) -> bool:
+        return False
+
+    pool = AnswerPool(lambda data: asked.append(data), 1, 1)
+    with TestClient(Starlette(routes=ask_routes(pool, _busy, nobody))) as client:
+        assert client.post("/gradio_api/call/ask", json={"data": ["x"]}).status_code == 401
+        event = pool.submit(["made by someone logged in"])
+        assert event is not None and client.get(f"/gradio_api/call/ask/{event}").status_code == 401
+    assert asked in ([], [["made by someone logged in"]])  # only the call made past the check

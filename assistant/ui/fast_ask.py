@@ -20,13 +20,17 @@ check it makes (login, origin, body size) applies to them as to any other route.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
+import os
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
+
+from assistant.settings import Settings
 
 UNCLAIMED = 1000
 """Answers kept for callers who asked but have not fetched them yet (oldest dropped first)."""
@@ -85,16 +89,52 @@ def event_stream(result: Any, ok: bool = True) -> bytes:
     return f"event: error\ndata: {json.dumps(result)}\n\n".encode()
 
 
-def ask_routes(pool: AnswerPool, busy: Callable[[], Any], prefix: str = "/gradio_api") -> list[Any]:
+Allowed = Callable[[Any], Awaitable[bool]]
+"""Whether a request (Starlette's) may be answered: logged in, when the chat has a login."""
+
+
+async def anyone(_request: Any) -> bool:
+    return True
+
+
+def gradio_login(app: Any) -> Allowed:
+    """Gradio's own login check for its routes (``login_check``), for routes it does not make.
+
+    Logged in means a valid session cookie of this app, or whatever its ``auth_dependency`` says.
+    """
+
+    async def allowed(request: Any) -> bool:
+        if app.auth is None and app.auth_dependency is None:
+            return True
+        if app.auth_dependency is not None:
+            user = app.auth_dependency(request)
+            return (await user if inspect.isawaitable(user) else user) is not None
+        cookies = request.cookies
+        token = cookies.get(f"access-token-{app.cookie_id}") or cookies.get(
+            f"access-token-unsecure-{app.cookie_id}"
+        )
+        return app.tokens.get(token) is not None
+
+    return allowed
+
+
+def ask_routes(
+    pool: AnswerPool, busy: Callable[[], Any], allowed: Allowed = anyone, prefix: str = "/gradio_api"
+) -> list[Any]:
     """Starlette routes for ``POST {prefix}/call/ask`` and ``GET {prefix}/call/ask/{event}``.
 
-    ``busy`` makes the response for a full pool (the server's polite 503).
+    ``busy`` makes the response for a full pool (the server's polite 503); a request that is
+    not ``allowed`` gets Gradio's 401.
     """
     from starlette.requests import Request
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
+    refused = {"detail": {"error": "Not authenticated"}}
+
     async def post(request: Request) -> Any:
+        if not await allowed(request):
+            return JSONResponse(refused, status_code=401)
         try:
             body = await request.json()
             data = body["data"]
@@ -107,6 +147,8 @@ def ask_routes(pool: AnswerPool, busy: Callable[[], Any], prefix: str = "/gradio
         return busy() if event is None else JSONResponse({"event_id": event})
 
     async def get(request: Request) -> Any:
+        if not await allowed(request):
+            return JSONResponse(refused, status_code=401)
         future = pool.take(request.path_params["event"])
         if future is None:
             return JSONResponse({"detail": "no such event (already fetched, or never made)"}, status_code=404)
@@ -121,3 +163,23 @@ def ask_routes(pool: AnswerPool, busy: Callable[[], Any], prefix: str = "/gradio
         Route(f"{prefix}/call/ask/", post, methods=["POST"]),
         Route(f"{prefix}/call/ask/{{event}}", get, methods=["GET"]),
     ]
+
+
+def serve_workers(settings: Settings) -> int:
+    """Threads answering ``/ask``: the ``serve_workers`` setting, or one per CPU core when it is 0."""
+    return settings.serve_workers or os.cpu_count() or 1
+
+
+def answer_pool(settings: Settings, answer: Answer) -> AnswerPool:
+    """The pool answering ``/ask``: :func:`serve_workers` threads and ``max_queue`` waiting places."""
+    return AnswerPool(answer, serve_workers(settings), settings.max_queue)
+
+
+def install(app: Any, pool: AnswerPool, busy: Callable[[], Any]) -> None:
+    """Put the pool's ``/ask`` routes (:mod:`assistant.ui.fast_ask`) in front of Gradio's own.
+
+    Routes are matched in order on every request, so inserting them at the front takes over
+    ``/gradio_api/call/ask`` from Gradio's queue while everything around them (the guard's
+    checks, Gradio's other routes) stays as it is; they check Gradio's login as its own routes do.
+    """
+    app.router.routes[0:0] = ask_routes(pool, busy, gradio_login(app))

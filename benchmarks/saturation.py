@@ -169,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         work = in_process(_prepared(Path(tmp)))
         for name, code in servers.items():
             folder = Path(tmp) / name
-            env = {"PYTHONPATH": str(code)} if code else None
+            env = {"PYTHONPATH": str(code), "PYTHONSAFEPATH": "1"} if code else None  # not this folder's code
             with server(_prepared(folder, Path(tmp)), env=env) as (url, pid):
                 fresh = questions_once()
                 runs = [measure(url, pid, work, args, fresh) for _ in range(args.repeats)]

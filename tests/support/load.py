@@ -1,9 +1,9 @@
-"""Many users asking the chat server at once: HTTP askers, load drivers, and the server they drive.
+"""Many users asking the chat server at once: load drivers and the server they drive.
 
 Shared by the load tests (``tests/test_load.py``, ``tests/test_reliability_server.py``) and
 the load benchmark (``python -m benchmarks.load``, which describes the runs). Each simulated
-user is a thread with its own HTTP client; an answer counts only if it is the ``ask --json``
-object with passages, a refusal only if it is the polite "busy" message with ``Retry-After``.
+user is a thread with its own client (:mod:`tests.support.askers`, which says what counts as an
+answer and what as a polite refusal).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Rendered by :func:`benchmarks.report.render` between ``<!-- engine:begin -->`` and
 ``<!-- engine:end -->`` from ``benchmarks/results/index_throughput.json`` and
-``benchmarks/results/saturation*.json``; nothing here is typed by hand.
+``benchmarks/results/saturation.json``; nothing here is typed by hand.
 """
 
 from __future__ import annotations
@@ -173,10 +173,74 @@ def cache_section(data: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
+def saturation_section(data: dict[str, Any]) -> list[str]:
+    if not data:
+        return []
+    names = {"now": "now", "before": "before (main before this change)"}
+    out = [
+        "### Serving at saturation (`python -m benchmarks.saturation --before <checkout of the old code>`)",
+        "",
+        "The real report served by `assistant serve`; "
+        f"{data['args']['clients']} clients ask back to back (no pause), {data['args']['questions']} "
+        "questions per run, through `/ask` (Gradio's HTTP API: `POST /gradio_api/call/ask`, then the event "
+        "stream) and through the chat's own endpoint (the question box's event through Gradio's queue). "
+        "The CPU bound is cores x 1000 / CPU-ms per question, the CPU-ms timed in the benchmark's "
+        "process just before each run, one question at a time, on the same questions (new to both "
+        "processes). Server CPU-ms per question: what the server process spent per question served; "
+        "client cores: what the 32 simulated users took of the same 2 cores. Measured "
+        f"{data.get('when', '?')}, commit {data.get('commit', '?')}.",
+        "",
+        "| code | endpoint | run | load average | CPU-ms per question in process | CPU bound q/s | served q/s "
+        "| share of bound | server CPU-ms per question | server / client cores busy |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, runs in data["runs"].items():
+        for n, run in enumerate(runs["saturation"], start=1):
+            for kind in ("ask", "chat"):
+                r = run[kind]
+                cells = (
+                    names.get(name, name),
+                    "/ask" if kind == "ask" else "chat",
+                    str(n),
+                    f"{r['load_average'][0]} -> {r['load_average'][1]}",
+                    f"{r['cpu_ms_per_question']:.2f}",
+                    f"{r['cpu_bound_per_s']:.0f}",
+                    f"**{r['per_second']:.1f}**",
+                    f"{r['share_of_bound']:.0%}",
+                    f"{r['server_cpu_ms_per_question']:.1f}",
+                    f"{r['server_cores_busy']:.2f} / {r['client_cores_busy']:.2f}",
+                )
+                out.append("| " + " | ".join(cells) + " |")
+    out += ["", "| target | measured | |", "|---|---|---|"]
+    summary = data["summary"]
+    for kind, label in (("ask", "/ask"), ("chat", "the chat's endpoint")):
+        now = summary["now"][kind]
+        before = summary.get("before", {}).get(kind)
+        was = (
+            f" (before: {before['median_per_second']:.1f} q/s, {before['median_share_of_bound']:.0%})"
+            if before
+            else ""
+        )
+        out.append(
+            f"| saturation of {label} >= {CPU_SHARE_TARGET:.0%} of the CPU bound | "
+            f"{now['median_per_second']:.1f} q/s, {now['median_share_of_bound']:.0%} of the bound "
+            f"(median){was} | {_mark(now['median_share_of_bound'] >= CPU_SHARE_TARGET)} |"
+        )
+    for name, runs in data["runs"].items():
+        u = runs["users"]
+        out.append(
+            f"| {names.get(name, name)}: {u['users']} users pausing {u['think_s'][0]}-{u['think_s'][1]:.0f} s, "
+            f"p95 <= 3x one user's | {u['users_p95_ms']:.0f} ms against {u['single_p95_ms']:.0f} ms: "
+            f"{u['p95_ratio']}x (load average {u['load_average'][0]}) | {_mark(u['p95_ratio'] <= 3)} |"
+        )
+    return [*out, ""]
+
+
 def render_lines() -> list[str]:
     data = _load("index_throughput")
     lines = [BEGIN, "## Indexing throughput, the vector cache and serving at saturation", ""]
     lines += throughput_section(data) + same_results_section(data) + cache_section(data)
+    lines += saturation_section(_load("saturation"))
     return [*lines, END]
 
 

@@ -190,8 +190,8 @@ def saturation_section(data: dict[str, Any]) -> list[str]:
         "client cores: what the 32 simulated users took of the same 2 cores. Measured "
         f"{data.get('when', '?')}, commit {data.get('commit', '?')}.",
         "",
-        "| code | endpoint | run | load average | CPU-ms per question in process | CPU bound q/s | served q/s "
-        "| share of bound | server CPU-ms per question | server / client cores busy |",
+        "| code | endpoint | run | load average | CPU-ms per question in process | CPU bound q/s "
+        "| served q/s | share of bound | server CPU-ms per question | server / client cores busy |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, runs in data["runs"].items():
@@ -229,7 +229,8 @@ def saturation_section(data: dict[str, Any]) -> list[str]:
     for name, runs in data["runs"].items():
         u = runs["users"]
         out.append(
-            f"| {names.get(name, name)}: {u['users']} users pausing {u['think_s'][0]}-{u['think_s'][1]:.0f} s, "
+            f"| {names.get(name, name)}: {u['users']} users pausing "
+            f"{u['think_s'][0]}-{u['think_s'][1]:.0f} s, "
             f"p95 <= 3x one user's | {u['users_p95_ms']:.0f} ms against {u['single_p95_ms']:.0f} ms: "
             f"{u['p95_ratio']}x (load average {u['load_average'][0]}) | {_mark(u['p95_ratio'] <= 3)} |"
         )

@@ -19,13 +19,14 @@ RATIO_TARGET = 0.85
 CPU_SHARE_TARGET = 0.70
 
 
-def _load(name: str) -> dict[str, Any]:
+def load_result(name: str) -> dict[str, Any]:
+    """``benchmarks/results/<name>.json``, or an empty dict when it has not been measured."""
     path = RESULTS / f"{name}.json"
     data: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
     return data
 
 
-def _mark(ok: bool) -> str:
+def mark(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
@@ -87,11 +88,11 @@ def throughput_section(data: dict[str, Any]) -> list[str]:
         "|---|---|---|",
         f"| end to end >= {END_TO_END_TARGET} passages/s on distinct text "
         f"| {med['end_to_end']:.0f} passages/s (median; the encoder alone reached {med['encoder']:.0f} "
-        f"in the same run) | {_mark(med['end_to_end'] >= END_TO_END_TARGET)} |",
+        f"in the same run) | {mark(med['end_to_end'] >= END_TO_END_TARGET)} |",
         f"| end to end >= {RATIO_TARGET:.0%} of the encoder's own throughput, same run "
         f"| {v['median_ratio']:.0%} of its wall-clock rate (median of {len(v['runs'])}; before: "
         f"{v['median_ratio_before']:.0%}); {cpu_ratio:.0%} of its rate per CPU-second "
-        f"| {_mark(min(v['median_ratio'], cpu_ratio) >= RATIO_TARGET)} |",
+        f"| {mark(min(v['median_ratio'], cpu_ratio) >= RATIO_TARGET)} |",
         "",
     ]
     return out
@@ -224,7 +225,7 @@ def saturation_section(data: dict[str, Any]) -> list[str]:
         out.append(
             f"| saturation of {label} >= {CPU_SHARE_TARGET:.0%} of the CPU bound | "
             f"{now['median_per_second']:.1f} q/s, {now['median_share_of_bound']:.0%} of the bound "
-            f"(median){was} | {_mark(now['median_share_of_bound'] >= CPU_SHARE_TARGET)} |"
+            f"(median){was} | {mark(now['median_share_of_bound'] >= CPU_SHARE_TARGET)} |"
         )
     for name, runs in data["runs"].items():
         u = runs["users"]
@@ -232,16 +233,16 @@ def saturation_section(data: dict[str, Any]) -> list[str]:
             f"| {names.get(name, name)}: {u['users']} users pausing "
             f"{u['think_s'][0]}-{u['think_s'][1]:.0f} s, "
             f"p95 <= 3x one user's | {u['users_p95_ms']:.0f} ms against {u['single_p95_ms']:.0f} ms: "
-            f"{u['p95_ratio']}x (load average {u['load_average'][0]}) | {_mark(u['p95_ratio'] <= 3)} |"
+            f"{u['p95_ratio']}x (load average {u['load_average'][0]}) | {mark(u['p95_ratio'] <= 3)} |"
         )
     return [*out, ""]
 
 
 def render_lines() -> list[str]:
-    data = _load("index_throughput")
+    data = load_result("index_throughput")
     lines = [BEGIN, "## Indexing throughput, the vector cache and serving at saturation", ""]
     lines += throughput_section(data) + same_results_section(data) + cache_section(data)
-    lines += saturation_section(_load("saturation"))
+    lines += saturation_section(load_result("saturation"))
     return [*lines, END]
 
 

@@ -13,7 +13,14 @@ from assistant.settings import Settings
 from assistant.store import UpdateResult, layout, open_index, update_index
 from assistant.store.load import LoadedIndex
 from assistant.store.manifest import MANIFEST, file_record, read_manifest
-from assistant.store.unit_cache import KEY_DTYPE, UNIT_KEYS, VectorCache, load_keys, unit_keys
+from assistant.store.unit_cache import (
+    KEY_DTYPE,
+    UNIT_KEYS,
+    VectorCache,
+    load_keys,
+    unit_keys,
+    version_encoder,
+)
 from tests.support.corpus import REPORT
 from tests.support.fakes import FakeEmbedder
 
@@ -226,3 +233,33 @@ def _rewrite_keys(version: Path, keys: np.ndarray | None) -> None:
     (version / MANIFEST).write_text(json.dumps(data), "utf-8")
     (version / ".verified.json").unlink(missing_ok=True)
     read_manifest(version)
+
+
+def test_a_version_records_one_encoder_or_none() -> None:
+    assert version_encoder(None, "b", 10) == "b"  # all new
+    assert version_encoder("a", "b", 0) == "a"  # all kept (a report removed)
+    assert version_encoder("a", "a", 10) == "a"
+    assert version_encoder("a", "b", 10) == ""  # mixed: no cache from this version
+    assert version_encoder("", "b", 0) == ""
+
+
+def test_vectors_of_two_encoders_in_one_version_are_never_cached(settings: Settings, corpus: Path) -> None:
+    build(settings, FakeEmbedder())
+    (corpus / "more.txt").write_text("More 2018\n\nA question?\n\nA new paragraph on custody.\n", "utf-8")
+    other = OtherFake()
+    result = build(settings, other)  # keeps the first encoder's vectors, adds the other's
+    assert result.units_encoded == 2
+    assert open_index(settings.index).manifest.vector_encoder == ""
+    again = build(settings, other, rebuild=True)
+    assert again.units_cached == 0 and other.texts_embedded == 2 + again.units_encoded
+    assert open_index(settings.index).manifest.vector_encoder == other.encoder_id
+
+
+def test_removing_a_report_keeps_the_cache(settings: Settings, corpus: Path) -> None:
+    fake = FakeEmbedder()
+    (corpus / "more.txt").write_text("More 2018\n\nA question?\n\nA new paragraph on custody.\n", "utf-8")
+    build(settings, fake)
+    (corpus / "more.txt").unlink()
+    assert build(settings, fake).plan.removed == ("more.txt",)
+    assert open_index(settings.index).manifest.vector_encoder == fake.model_id
+    assert build(settings, fake, rebuild=True).units_encoded == 0

@@ -31,7 +31,7 @@ from assistant.store.load import verify_files
 from assistant.store.manifest import Manifest, ReportEntry, read_manifest, sha256_file
 from assistant.store.plan import FileState, Skipped, UpdatePlan, plan_update, unique_id
 from assistant.store.table import PassageTable
-from assistant.store.unit_cache import load_keys, open_cache, unit_keys
+from assistant.store.unit_cache import load_keys, open_cache, unit_keys, version_encoder
 from assistant.store.vectors import load_embeddings, load_offsets, passage_blocks
 from assistant.store.writer import check_not_empty, seal, write_passages, write_vectors
 
@@ -191,7 +191,10 @@ def update_index(
         blocks = [*reused_blocks, *encoded.blocks]
         keys = [*reused_keys, *encoded.keys]
         kind, dim = write_vectors(work, [blocks[i] for i in order], [keys[i] for i in order], index_type)
-        version = seal(settings, work, wanted, all_entries, (count, dim), kind, skipped, encoder_name)
+        made_by = version_encoder(
+            old.vector_encoder if reused and old else None, encoder_name, encoded.encoded
+        )
+        version = seal(settings, work, wanted, all_entries, (count, dim), kind, skipped, made_by)
         return UpdateResult(
             plan,
             tuple([*refused, *failures]),

@@ -89,6 +89,21 @@ class VectorCache:
         return out
 
 
+def version_encoder(reused_from: str | None, encoder: str, encoded: int) -> str:
+    """The ``vector_encoder`` a new version records: who made *all* of its vectors, or "" if not one.
+
+    ``reused_from`` is the old version's encoder when the new one keeps some of its vectors
+    (unchanged reports), else None; ``encoder`` made the ``encoded`` new vectors (cache hits
+    need no record: they were made by ``encoder`` too). Vectors of two encoders in one version
+    get "" -- no cache -- so that a later build never takes one encoder's vector for another's.
+    """
+    if reused_from is None:
+        return encoder
+    if not encoded or reused_from == encoder:
+        return reused_from
+    return ""
+
+
 def open_cache(
     version: Path | None, encoder: str, recorded_encoder: str, dimension: int
 ) -> VectorCache | None:

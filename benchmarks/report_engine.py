@@ -174,6 +174,13 @@ def cache_section(data: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
+def _efficiency(runs: list[dict[str, Any]], kind: str) -> float:
+    """Median of in-process CPU-ms / server CPU-ms per question: the share of the bound with every core."""
+    return statistics.median(
+        r[kind]["cpu_ms_per_question"] / r[kind]["server_cpu_ms_per_question"] for r in runs
+    )
+
+
 def saturation_section(data: dict[str, Any]) -> list[str]:
     if not data:
         return []
@@ -192,7 +199,8 @@ def saturation_section(data: dict[str, Any]) -> list[str]:
         f"{data.get('when', '?')}, commit {data.get('commit', '?')}.",
         "",
         "| code | endpoint | run | load average | CPU-ms per question in process | CPU bound q/s "
-        "| served q/s | share of bound | server CPU-ms per question | server / client cores busy |",
+        "| served q/s | share of bound | server CPU-ms per question (efficiency) "
+        "| server / client cores busy |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, runs in data["runs"].items():
@@ -208,7 +216,7 @@ def saturation_section(data: dict[str, Any]) -> list[str]:
                     f"{r['cpu_bound_per_s']:.0f}",
                     f"**{r['per_second']:.1f}**",
                     f"{r['share_of_bound']:.0%}",
-                    f"{r['server_cpu_ms_per_question']:.1f}",
+                    f"{r['server_cpu_ms_per_question']:.1f} ({_efficiency([run], kind):.0%})",
                     f"{r['server_cores_busy']:.2f} / {r['client_cores_busy']:.2f}",
                 )
                 out.append("| " + " | ".join(cells) + " |")
@@ -226,6 +234,13 @@ def saturation_section(data: dict[str, Any]) -> list[str]:
             f"| saturation of {label} >= {CPU_SHARE_TARGET:.0%} of the CPU bound | "
             f"{now['median_per_second']:.1f} q/s, {now['median_share_of_bound']:.0%} of the bound "
             f"(median){was} | {mark(now['median_share_of_bound'] >= CPU_SHARE_TARGET)} |"
+        )
+        effs = {name: _efficiency(runs["saturation"], kind) for name, runs in data["runs"].items()}
+        eff_was = f" (before: {effs['before']:.0%})" if "before" in effs else ""
+        out.append(
+            f"| the same if the server had every core: CPU efficiency of {label} (in-process / server "
+            f"CPU-ms per question) >= {CPU_SHARE_TARGET:.0%} | {effs['now']:.0%} (median){eff_was} "
+            f"| {mark(effs['now'] >= CPU_SHARE_TARGET)} |"
         )
     for name, runs in data["runs"].items():
         u = runs["users"]

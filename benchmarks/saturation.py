@@ -11,7 +11,9 @@ ask back to back, no pause (the hardest closed loop), through ``/ask`` and throu
 own endpoint (:class:`tests.support.askers.ChatAsker`): throughput, and its share of the bound.
 Each repetition measures the bound just before the served runs, so both see the same machine;
 the load average is recorded beside every figure, and so are the CPU-ms the server process
-spent per question served and what the load-driving threads (in this process) spent.
+spent per question served and what the load-driving threads (in this process) spent; their
+ratio, *CPU efficiency* (in-process CPU-ms / server CPU-ms per question), is the share of the
+bound the server would reach with every core to itself, which neighbours' load moves little.
 
 ``--before DIR`` starts a second server from another checkout of the code (``PYTHONPATH``)
 and measures it in the same way, alternating with this one. Results go to

@@ -176,9 +176,10 @@ def cache_section(data: dict[str, Any]) -> list[str]:
 
 def _efficiency(runs: list[dict[str, Any]], kind: str) -> float:
     """Median of in-process CPU-ms / server CPU-ms per question: the share of the bound with every core."""
-    return statistics.median(
-        r[kind]["cpu_ms_per_question"] / r[kind]["server_cpu_ms_per_question"] for r in runs
-    )
+    ratios = [
+        float(r[kind]["cpu_ms_per_question"]) / float(r[kind]["server_cpu_ms_per_question"]) for r in runs
+    ]
+    return statistics.median(ratios)
 
 
 def saturation_section(data: dict[str, Any]) -> list[str]:

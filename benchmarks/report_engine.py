@@ -127,10 +127,8 @@ CACHE_ROWS = ("no cache, fresh", "cache, fresh", "cache, rebuild", "cache, one r
 
 
 def cache_section(data: dict[str, Any]) -> list[str]:
-    parts = [
-        (name, data[key]) for name, key in (("library fixture", "library"), ("10k library", "cache-10k"))
-    ]
-    parts = [(name, part) for name, part in parts if part]
+    wanted = (("library fixture", "library"), ("10k library", "cache-10k"))
+    parts = [(name, data[key]) for name, key in wanted if data.get(key)]
     if not parts:
         return []
     out = [

@@ -95,8 +95,6 @@ def build_app(
     private = {"api_visibility": "private"}
     api_sessions = ApiSessions()
 
-    default_k = assistant.settings.k
-
     def ask(question: str, k: int | None = None, request: gr.Request = None) -> dict[str, Any]:  # type: ignore[name-defined]
         """Same JSON as `assistant ask --json`; ``k`` (passages to return) defaults to the setting."""
         api_sessions.finished(demo, session_key(request))

@@ -172,7 +172,7 @@ def test_training_sample_spreads_over_all_blocks() -> None:
 def test_a_scope_too_large_to_score_exactly_is_searched_inside_the_faiss_index(
     settings: Settings, fake: FakeEmbedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
-    """Past :data:`dense.EXACT_SUBSET_MAX` units a scope is passed to FAISS as an id selector,
+    """Past :data:`dense.EXACT_SUBSET_MAX` (IVF: :data:`dense.EXACT_IVF_MAX`) units a scope is passed to FAISS as an id selector,
     with the search parameters of the index's own kind (an IVF index probing more lists for a
     narrower scope): every hit is inside the scope, and the best ones are the exact best."""
     from dataclasses import replace
@@ -181,6 +181,7 @@ def test_a_scope_too_large_to_score_exactly_is_searched_inside_the_faiss_index(
     update_index(other, embedder=fake, progress=False, log=lambda _m: None, index_type=kind)
     index = open_index(other.index)
     monkeypatch.setattr(dense, "EXACT_SUBSET_MAX", 10)
+    monkeypatch.setattr(dense, "EXACT_IVF_MAX", 10)
     rows = np.arange(0, len(index), 2, dtype=np.int64)  # every other passage
     q = fake.embed(["detective shortages"])[0]
     ids, sims = dense.search(index, q, 5, rows)

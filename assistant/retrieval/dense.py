@@ -16,7 +16,13 @@ import numpy as np
 from assistant.store.load import LoadedIndex
 
 EXACT_SUBSET_MAX = 50_000
-"""Filtered searches over at most this many unit vectors score them exactly from the stored vectors."""
+"""Filtered searches over at most this many unit vectors score them exactly from the stored vectors
+(a flat or HNSW index: their own filtered search costs about as much as scoring the whole index)."""
+EXACT_IVF_MAX = 10_000
+"""The same for an IVF index, whose filtered search reads only the lists it probes. Exact scoring
+costs about 1.1 us per unit (float16 rows gathered and widened: memory-bound), the IVF search
+about 25 ns per vector in the lists probed, so at 1M passages (2.3M units) exact scoring of a
+force's 48k units took 54 ms and the IVF search 6 ms; the two cross near 10k units."""
 OVERFETCH = 4
 """Units fetched per wanted passage: several units of one passage may crowd the top."""
 
@@ -44,8 +50,9 @@ def best_per_passage(owners: np.ndarray, scores: np.ndarray, k: int) -> tuple[np
 def _faiss_units(
     index: LoadedIndex, q: np.ndarray, fetch: int, rows: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    params = None if rows is None else _restricted(index, rows)
+    params, bits = (None, None) if rows is None else _restricted(index, rows)
     scores, ids = index.faiss.search(q, fetch, params=params)
+    del bits  # the selector reads this array during the search
     keep = ids[0] >= 0
     unit_ids = ids[0][keep].astype(np.int64)
     if index.manifest.index_type == "flat":
@@ -53,12 +60,18 @@ def _faiss_units(
     return unit_ids, exact_scores(index.embeddings, unit_ids, q[0])
 
 
-def _restricted(index: LoadedIndex, rows: np.ndarray) -> Any:
-    """Search parameters that keep a FAISS search to unit ``rows``, of the index's own kind.
+def _restricted(index: LoadedIndex, rows: np.ndarray) -> tuple[Any, np.ndarray]:
+    """Search parameters that keep a FAISS search to unit ``rows``, of the index's own kind, and
+    the bitmap of ``rows`` their selector reads (keep it alive until the search returns).
 
     An IVF index looks only in its ``nprobe`` nearest lists; when a scope holds a fraction f of
-    the vectors, those lists hold about f as many of its vectors, so the scoped search probes
-    ``nprobe / f`` lists (at most all) to find as many. HNSW keeps its search breadth.
+    the vectors, the scoped search probes ``nprobe / sqrt(f)`` lists (at most all). Probing
+    ``nprobe / f`` (as many of the scope's vectors as an unscoped search sees of all) recalled
+    no more: the scope's best vectors lie in the lists nearest the question, not spread evenly.
+    Measured on the 10k library's real vectors (scopes of 1-60 reports, shares 0.8-50%: the
+    top 20 as good as the exact top 20 in 99.7-100% of cases with either rule) and at 1M
+    passages (0.983 of the exact top 20 units with either), at a fifth of the time. HNSW keeps its search
+    breadth. The selector is a bitmap: one bit test per vector the search meets.
     """
     import faiss
 
@@ -66,16 +79,20 @@ def _restricted(index: LoadedIndex, rows: np.ndarray) -> Any:
     params: Any
     if kind == "ivf":
         base = faiss.extract_index_ivf(index.faiss)
-        share = max(len(rows) / max(base.ntotal, 1), 1e-6)
+        share = max(len(rows) / max(base.ntotal, 1), 1e-9)
         params = faiss.SearchParametersIVF()
-        params.nprobe = min(base.nlist, math.ceil(base.nprobe / share))
+        params.nprobe = min(base.nlist, math.ceil(base.nprobe / math.sqrt(share)))
     elif kind == "hnsw":
         params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]
         params.efSearch = index.faiss.hnsw.efSearch
     else:
         params = faiss.SearchParameters()
-    params.sel = faiss.IDSelectorBatch(rows.astype(np.int64))
-    return params
+    total = int(index.faiss.ntotal)
+    marked = np.zeros(total, dtype=bool)
+    marked[rows] = True
+    bits = np.packbits(marked, bitorder="little")
+    params.sel = faiss.IDSelectorBitmap(total, faiss.swig_ptr(bits))
+    return params, bits
 
 
 def exact_scores(vectors: np.ndarray, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
@@ -111,7 +128,8 @@ def search(
         rows = unit_rows(index, np.asarray(passages, dtype=np.int64))
         if len(rows) == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        if len(rows) <= EXACT_SUBSET_MAX:
+        exact_max = EXACT_IVF_MAX if index.manifest.index_type == "ivf" else EXACT_SUBSET_MAX
+        if len(rows) <= exact_max:
             all_sims = exact_scores(index.embeddings, rows, q[0])
             best = top_k(all_sims, k * OVERFETCH)
             unit_ids, sims = rows[best], all_sims[best]

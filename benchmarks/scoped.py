@@ -91,10 +91,6 @@ def main() -> int:
     return 0
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
 def render() -> None:
     """Replace the scoped-search section of docs/BENCHMARKS.md with the stamped results."""
     sizes = sorted(load_result("scoped").get("sizes", {}).values(), key=lambda r: r["passages"])
@@ -145,3 +141,7 @@ def render() -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     DOC.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

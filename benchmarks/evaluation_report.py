@@ -143,6 +143,22 @@ def calibration_lines(cal: dict[str, Any]) -> list[str]:
     ]
 
 
+def added_line(added: dict[str, Any] | None) -> str:
+    """What this pipeline adds to a question against the earlier commit (``benchmarks.added_latency``)."""
+    if not added:
+        return "No interleaved comparison with an earlier commit (`python -m benchmarks.added_latency`)."
+    now, before = added["now"], added["before"]
+    load = " - ".join(str(x) for x in added["load_average"])
+    return (
+        f"Against commit {added['before_commit']}, both answering the dev questions in alternating "
+        f"rounds of one run (`python -m benchmarks.added_latency`, {added['rounds']} rounds, "
+        f"{added['when']}, commit {added['commit']}, load average {load}): median time beyond encoding "
+        f"and dense search {now['beyond_dense_p50']:.2f} ms against {before['beyond_dense_p50']:.2f} ms "
+        f"(+{added['added_beyond_dense_p50_ms']:.2f} ms; budget 5 ms), whole question p50 "
+        f"{now['p50']:.2f} ms against {before['p50']:.2f} ms."
+    )
+
+
 def render() -> str:
     result = _load("evaluation.json")
     if result is None:
@@ -168,6 +184,7 @@ def render() -> str:
         p95=lat.get("p95", 0.0),
         beyond=lat.get("beyond_dense_p50", 0.0),
         stages=", ".join(f"{k} {v:.1f}" for k, v in lat.get("stages_p50", {}).items()),
+        added=added_line(_load("added_latency.json")),
     )
     return text
 

@@ -11,36 +11,41 @@ from __future__ import annotations
 import hashlib
 import itertools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant import __version__
 from assistant.embedding import Embedder, canonical_model_id, embed_all, make_embedder
 from assistant.errors import CorpusError, IngestError, StoreError
 from assistant.grades import section_grades
-from assistant.ingest import EXTENSIONS, PARSER_VERSION, discover, load_report, refused_files
+from assistant.ingest import (
+    EXTENSIONS,
+    PARSER_VERSION,
+    Limits,
+    ParsedFile,
+    discover,
+    load_report,
+    refused_files,
+    report_from,
+)
 from assistant.ingest.metadata import sidecar_for
-from assistant.passages import dense_units, lexical_text, report_passages
+from assistant.passages import dense_units, report_passages
 from assistant.records import Passage, Report
-from assistant.retrieval.lexical import LexicalIndex
 from assistant.settings import Settings
 from assistant.store import layout
 from assistant.store.load import verify_files
-from assistant.store.manifest import MANIFEST, Manifest, ReportEntry, file_record, read_manifest, sha256_file
+from assistant.store.manifest import Manifest, ReportEntry, read_manifest, sha256_file
 from assistant.store.plan import FileState, Skipped, UpdatePlan, plan_update, unique_id
-from assistant.store.table import PassageTable, write_table
+from assistant.store.table import PassageTable
 from assistant.store.vectors import (
-    choose_index_type,
     load_embeddings,
     load_offsets,
     passage_blocks,
-    save_vectors,
 )
-from assistant.store.vocabulary import write_vocabulary
+from assistant.store.write import Blocks, write_version
 
 EMBED_TEXT_VERSION = "3-context+grade+sentences"
 Log = Callable[[str], None]
@@ -91,10 +96,6 @@ def live_manifest(index: Path) -> Manifest | None:
     return read_manifest(version) if version else None
 
 
-Blocks = list[np.ndarray]
-"""One ``(units, dim)`` float16 array of vectors per passage (see :func:`assistant.passages.dense_units`)."""
-
-
 def _reuse(
     old_version: Path, old: Manifest, keep: set[str]
 ) -> tuple[list[Passage], Blocks, list[ReportEntry]]:
@@ -120,8 +121,14 @@ def update_index(
     index_type: str = "auto",
     progress: bool = True,
     log: Log = print,
+    parsed: Mapping[str, ParsedFile] | None = None,
 ) -> UpdateResult:
-    """Bring the index in ``settings.index`` up to date with ``settings.corpus``."""
+    """Bring the index in ``settings.index`` up to date with ``settings.corpus``.
+
+    Each changed file is parsed in a worker process within the limits of the settings
+    (:mod:`assistant.ingest.worker`), except those in ``parsed`` (by path in the corpus) whose
+    content is unchanged since: files just checked before being added are not parsed twice.
+    """
     started = time.perf_counter()
     wanted = index_settings(settings)
     refused = refused_files(settings.corpus)  # links out of the corpus, undecodable names: never read
@@ -150,9 +157,16 @@ def update_index(
         entries: dict[str, ReportEntry] = {}
         skipped: list[Skipped] = []
         taken = {r.id for r in old.reports if r.path in keep} if old else set()
+        limits = Limits.from_settings(settings)
         for f in todo:
             try:
-                report = load_report(f.source, settings.corpus, settings.max_upload_mb * 1_000_000)
+                ready = (parsed or {}).get(f.path)
+                if ready is not None and ready.sha256 == f.sha256:
+                    report = report_from(ready, f.source, settings.corpus)
+                else:
+                    report = load_report(
+                        f.source, settings.corpus, settings.max_upload_mb * 1_000_000, limits, isolated=True
+                    )
             except IngestError as exc:
                 failures.append(exc)
                 skipped.append(Skipped(f.path, f.fingerprint, exc.reason))
@@ -262,30 +276,4 @@ def _write_version(
             f"nothing to index in {settings.corpus} ({reasons}); add report files "
             f"({', '.join(sorted(EXTENSIONS))}) and run `assistant index`"
         )
-    work = layout.new_workdir(settings.index)
-    count = write_table(work, passages, [e.id for e in entries])
-    kind = choose_index_type(sum(map(len, blocks)), index_type)
-    dim = int(blocks[0].shape[1])
-    save_vectors(work, blocks, kind)
-    lexical = LexicalIndex.build([lexical_text(p) for p in passages])
-    lexical.save(work / layout.LEXICAL_DIR)
-    write_vocabulary(work, passages)
-    files = {
-        str(p.relative_to(work)): file_record(p)
-        for p in sorted(work.rglob("*"))
-        if p.is_file() and p.name != MANIFEST
-    }
-    manifest = Manifest(
-        model=wanted["model"],
-        dimension=dim,
-        passage_count=count,
-        settings=wanted,
-        reports=tuple(entries),
-        files=files,
-        index_type=kind,
-        skipped=tuple(skipped),
-        package_version=__version__,
-        created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    )
-    (work / MANIFEST).write_bytes(manifest.dumps())
-    return layout.publish(settings.index, work)
+    return write_version(settings.index, wanted, entries, passages, blocks, skipped, index_type)

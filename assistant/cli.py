@@ -23,7 +23,7 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _add_setting(parser: argparse.ArgumentParser, name: str, *flags: str, **kwargs: Any) -> None:
+def _add_setting(parser: argparse._ActionsContainer, name: str, *flags: str, **kwargs: Any) -> None:
     parser.add_argument(
         *(flags or (f"--{name.replace('_', '-')}",)),
         dest=name,
@@ -40,6 +40,24 @@ def _common(parser: argparse.ArgumentParser) -> None:
     _add_setting(parser, "corpus", metavar="DIR")
     _add_setting(parser, "index", metavar="DIR")
     _add_setting(parser, "model", metavar="NAME")
+
+
+LIMITS = (
+    "max_stream_mb",
+    "max_inflate_mb",
+    "max_pages",
+    "max_objects",
+    "max_text_mb",
+    "max_blocks",
+    "parse_seconds",
+    "parse_memory_mb",
+)
+
+
+def _limits(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("limits on what one report file may expand to while it is read")
+    for name in LIMITS:
+        _add_setting(group, name, type=int, metavar="N")
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
@@ -69,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_setting(p, "batch_size", type=int, metavar="N")
     _add_setting(p, "backend")
+    _limits(p)
 
     p = sub.add_parser("ask", help="ask a question; print the best passages with citations")
     _common(p)
@@ -105,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_setting(p, "host")
     _add_setting(p, "port", type=int)
     _add_setting(p, "backend")
+    _limits(p)
     _add_setting(p, "max_upload_mb", type=int, metavar="MB")
     _add_setting(p, "max_queue", type=int, metavar="N")
     _add_setting(p, "auth_file", metavar="FILE")
@@ -114,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("add", help="copy report files into the corpus and index them")
     _common(p)
+    _limits(p)
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
 
     p = sub.add_parser("remove", help="remove a report from the corpus and the index")

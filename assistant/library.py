@@ -94,7 +94,7 @@ def check_file(source: Path, target: Path, settings: Settings, name: str | None 
         parsed = parse_file(source, target, Limits.from_settings(settings), name=name)
         report_from(parsed, target, target.parent)
     except IngestError as exc:
-        raise IngestError(name, exc.reason) from None
+        raise type(exc)(name, exc.reason) from None
     except OSError as exc:
         raise IngestError(name, f"cannot be read ({exc.strerror})") from None
     return parsed
@@ -152,14 +152,14 @@ def add_upload(
         check_size(data_path, max_bytes)
         data = data_path.read_bytes()
     except IngestError as exc:
-        raise IngestError(display, exc.reason) from None
+        raise type(exc)(display, exc.reason) from None
     except OSError as exc:
         raise IngestError(display, f"upload cannot be read ({exc.strerror})") from None
     folder = settings.corpus / UPLOADS
     try:
         fmt = check_kind(data, folder / display, max_bytes)
     except IngestError as exc:  # name the file as the user knows it, not by a server path
-        raise IngestError(display, exc.reason) from None
+        raise type(exc)(display, exc.reason) from None
     digest = sha256_bytes(data)
     with _UPLOADS:  # one upload at a time per process: a second waits instead of hitting the index lock
         same = [e for e in live_reports(settings.index) if e.meta.get("sha256") == digest]

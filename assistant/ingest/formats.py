@@ -17,7 +17,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from assistant.errors import IngestError
+from assistant.errors import IngestError, LimitError
 from assistant.ingest.limits import LimitExceeded, Limits
 from assistant.ingest.structure import Parsed
 from assistant.ingest.text import parse_text
@@ -161,7 +161,7 @@ def parse_format(data: bytes, path: Path, limits: Limits | None = None) -> tuple
     try:
         return fmt, _valid_unicode(parser(data, name, limits or Limits()))
     except LimitExceeded as exc:
-        raise IngestError(name, exc.reason) from None
+        raise LimitError(name, exc.reason) from None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

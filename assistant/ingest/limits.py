@@ -15,8 +15,9 @@ of its own with a memory and time limit, for whatever a check does not foresee):
 
 from __future__ import annotations
 
+import hashlib
 import zlib
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from assistant.settings import Settings
 
@@ -63,6 +64,10 @@ class Limits:
             seconds=float(settings.parse_seconds),
             memory_bytes=settings.parse_memory_mb * 1024 * 1024,
         )
+
+    def key(self) -> str:
+        """A short text that changes when any limit does (recorded with a file refused under them)."""
+        return hashlib.sha256(repr(astuple(self)).encode()).hexdigest()[:12]
 
     @classmethod
     def defaults(cls) -> Limits:

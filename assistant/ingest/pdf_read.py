@@ -180,24 +180,28 @@ def read_lines(
     install_bounded_decoders()
     inflation = Inflation(limits)
     token = _INFLATION.set(inflation)
+    pdf: Any = None
+    listed = False
     try:
-        with pdfplumber.open(io.BytesIO(data), password="") as pdf:
-            _count_objects(pdf.doc, limits)
-            _count_pages(pdf.doc, limits)
-            pages: list[list[Line]] = []
-            heights: list[float] = []
-            chars = 0
-            for page in pdf.pages:
-                upright = page.filter(lambda o: o.get("object_type") != "char" or o.get("upright", True))
-                raw = upright.extract_text_lines(return_chars=True, strip=True)
-                pages.append([line for r in raw if (line := _line(page.page_number - 1, r)) is not None])
-                heights.append(float(page.height))
-                page.close()  # its layout is not needed again: memory stays that of one page
-                chars += sum(len(line.text) for line in pages[-1])
-                limits.check_text(chars)
-                inflation.raise_if_exceeded()
+        pdf = pdfplumber.open(io.BytesIO(data), password="")
+        _count_objects(pdf.doc, limits)
+        _count_pages(pdf.doc, limits)
+        # Only now may pdfplumber list the pages (its close() lists them all, so it is not called before).
+        pages: list[list[Line]] = []
+        heights: list[float] = []
+        chars = 0
+        listed = True
+        for page in pdf.pages:
+            upright = page.filter(lambda o: o.get("object_type") != "char" or o.get("upright", True))
+            raw = upright.extract_text_lines(return_chars=True, strip=True)
+            pages.append([line for r in raw if (line := _line(page.page_number - 1, r)) is not None])
+            heights.append(float(page.height))
+            page.close()  # its layout is not needed again: memory stays that of one page
+            chars += sum(len(line.text) for line in pages[-1])
+            limits.check_text(chars)
             inflation.raise_if_exceeded()
-            return pages, heights, dict(pdf.metadata or {})
+        inflation.raise_if_exceeded()
+        return pages, heights, dict(pdf.metadata or {})
     except (LimitExceeded, MemoryError):
         raise
     except Exception as exc:  # pdfminer raises many types on damaged or protected files
@@ -211,4 +215,6 @@ def read_lines(
             ) from None
         raise IngestError(name, f"is not a readable PDF ({type(cause).__name__}: {cause})") from None
     finally:
+        if listed:
+            pdf.close()
         _INFLATION.reset(token)

@@ -26,7 +26,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import IngestError
+from assistant.errors import IngestError, LimitError
 from assistant.ingest.limits import LimitExceeded, Limits
 from assistant.ingest.structure import Parsed
 
@@ -86,6 +86,8 @@ def _work(conn: Connection, source: str, path: str, limits: Limits) -> None:
         data = Path(source).read_bytes()
         fmt, parsed = parse_content(data, Path(path), limits)
         message = ("ok", ParsedFile(fmt, sha256_bytes(data), parsed))
+    except LimitError as exc:
+        message = ("limit", exc.reason)
     except IngestError as exc:
         message = ("error", exc.reason)
     except MemoryError:
@@ -106,8 +108,13 @@ def _over_time(limits: Limits, cpu: bool = False) -> str:
     return LimitExceeded(what, "parse_seconds").reason
 
 
-def _death(exitcode: int | None, limits: Limits) -> str:
-    """Why a worker that sent nothing ended, for people."""
+def _death(name: str, exitcode: int | None, limits: Limits) -> IngestError:
+    """The error for the file ``name`` whose worker ended without sending a word."""
+    reason = _death_reason(exitcode, limits)
+    return (LimitError if reason.startswith("refused, as") else IngestError)(name, reason)
+
+
+def _death_reason(exitcode: int | None, limits: Limits) -> str:
     if exitcode is not None and exitcode < 0:
         import signal
 
@@ -140,14 +147,14 @@ def parse_file(source: Path, path: Path, limits: Limits, name: str | None = None
     sender.close()
     try:
         if not receiver.poll(limits.seconds or None):
-            raise IngestError(name, _over_time(limits))
+            raise LimitError(name, _over_time(limits))
         try:
             message = receiver.recv()
         except EOFError:  # died without a word
             worker.join(5)
-            raise IngestError(name, _death(worker.exitcode, limits)) from None
+            raise _death(name, worker.exitcode, limits) from None
         except MemoryError:  # what it sent is more than this process can hold
-            raise IngestError(name, _over_memory(limits)) from None
+            raise LimitError(name, _over_memory(limits)) from None
     finally:
         if worker.is_alive():
             worker.kill()
@@ -158,5 +165,5 @@ def parse_file(source: Path, path: Path, limits: Limits, name: str | None = None
         result: ParsedFile = message[1]
         return result
     if message[0] == "memory":
-        raise IngestError(name, _over_memory(limits))
-    raise IngestError(name, str(message[1]))
+        raise LimitError(name, _over_memory(limits))
+    raise (LimitError if message[0] == "limit" else IngestError)(name, str(message[1]))

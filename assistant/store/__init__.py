@@ -16,6 +16,7 @@ from pathlib import Path
 
 from assistant.embedding import Embedder
 from assistant.errors import NotFoundError, StoreError
+from assistant.ingest import Limits
 from assistant.settings import Settings
 from assistant.store import layout
 from assistant.store.build import UpdateResult, index_settings, live_manifest, scan_corpus, update_index
@@ -52,7 +53,8 @@ def find_report(entries: list[ReportEntry], name: str) -> ReportEntry:
 def check_index(settings: Settings) -> UpdatePlan:
     """What an update would change, without changing anything."""
     old = live_manifest(settings.index)
-    return plan_update(old, scan_corpus(settings.corpus, old), index_settings(settings))
+    limits = Limits.from_settings(settings).key()
+    return plan_update(old, scan_corpus(settings.corpus, old), index_settings(settings), limits)
 
 
 def describe(result: UpdateResult) -> str:

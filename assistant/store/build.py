@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from assistant.embedding import Embedder, canonical_model_id, embed_all, make_embedder
-from assistant.errors import CorpusError, IngestError, StoreError
+from assistant.errors import CorpusError, IngestError, LimitError, StoreError
 from assistant.grades import section_grades
 from assistant.ingest import (
     EXTENSIONS,
@@ -136,7 +136,8 @@ def update_index(
         old_version, old = _whole_live_version(settings.index, log)
         layout.prune(settings.index, keep=old_version)
         files = scan_corpus(settings.corpus, old)
-        plan = plan_update(None if rebuild else old, files, wanted)
+        limits = Limits.from_settings(settings)
+        plan = plan_update(None if rebuild else old, files, wanted, limits.key())
         if rebuild and old is not None:
             plan = UpdatePlan(added=plan.added, rebuild_reason="rebuild requested")
         if not plan.changed:
@@ -157,7 +158,6 @@ def update_index(
         entries: dict[str, ReportEntry] = {}
         skipped: list[Skipped] = []
         taken = {r.id for r in old.reports if r.path in keep} if old else set()
-        limits = Limits.from_settings(settings)
         for f in todo:
             try:
                 ready = (parsed or {}).get(f.path)
@@ -169,7 +169,8 @@ def update_index(
                     )
             except IngestError as exc:
                 failures.append(exc)
-                skipped.append(Skipped(f.path, f.fingerprint, exc.reason))
+                refused_by = limits.key() if isinstance(exc, LimitError) else ""
+                skipped.append(Skipped(f.path, f.fingerprint, exc.reason, refused_by))
                 if f.path in plan.updated and old is not None:
                     keep.add(f.path)  # keep what was indexed before rather than lose it
                     taken |= {r.id for r in old.reports if r.path == f.path}

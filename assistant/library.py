@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.embedding import Embedder
-from assistant.errors import AssistantError, CorpusError, IngestError, NotFoundError
+from assistant.errors import AssistantError, CorpusError, IngestError, NotFoundError, StoreError
 from assistant.ingest import (
     EXTENSIONS,
     Limits,
@@ -39,6 +39,7 @@ from assistant.ingest import (
 from assistant.ingest.metadata import sidecar_for
 from assistant.settings import Settings
 from assistant.store import describe, find_report, live_reports, update_index
+from assistant.store.disk import explain
 
 Log = Callable[[str], None]
 REMOVED = ".removed"
@@ -126,6 +127,17 @@ def _write_atomic(target: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def _save(target: Path, data: bytes, display: str) -> None:
+    """Write an upload into the corpus, or say in one line why it could not be (nothing is left)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(target, data)
+    except OSError as exc:
+        what, fix = explain(target.parent, exc)
+        raise StoreError(f"{display} could not be saved in {target.parent}: {what}; nothing was added. "
+                         f"To fix: {fix} and add it again") from None  # fmt: skip
+
+
 def add_upload(
     settings: Settings,
     filename: str,
@@ -169,8 +181,7 @@ def add_upload(
         parsed = check_file(data_path, target, settings, name=display)
         if parsed.sha256 != digest:
             raise IngestError(display, "changed while it was being read; upload it again")
-        folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(target, data)
+        _save(target, data, display)
         log(f"Saved upload as {target}")
         rel = str(target.relative_to(settings.corpus))
         try:
@@ -201,11 +212,22 @@ def add_reports(settings: Settings, paths: Sequence[Path], *, log: Log = print) 
             raise CorpusError(
                 f"the corpus already has a different file named {path.name}; rename one of them and add again"
             )
-    for path in paths:
-        shutil.copyfile(path, settings.corpus / path.name)
-        sidecar = sidecar_for(path)
-        if sidecar is not None:
-            shutil.copyfile(sidecar, settings.corpus / sidecar.name)
+    copies = [(p, settings.corpus / p.name) for p in paths]
+    copies += [(s, settings.corpus / s.name) for p in paths if (s := sidecar_for(p)) is not None]
+    made: list[Path] = []
+    for source, target in copies:
+        try:
+            if not target.exists():
+                made.append(target)
+            _write_atomic(target, source.read_bytes())
+        except OSError as exc:  # take back the copies this call made: all or nothing
+            for copy in made:
+                copy.unlink(missing_ok=True)
+            what, fix = explain(settings.corpus, exc)
+            raise StoreError(
+                f"{source.name} could not be copied into {settings.corpus}: {what}; nothing was added. "
+                f"To fix: {fix} and add it again"
+            ) from None
     result = update_index(settings, log=log, parsed=checked)
     for failure in result.failures:
         log(f"Skipped {failure}")

@@ -1,8 +1,10 @@
-"""What to say when an index version cannot be written: which device is full, and what to do.
+"""What to say when a file cannot be written: which device is full, and what to do.
 
-A build that fails while writing (:func:`assistant.store.build.update_index`) removes what it
+A build that fails while writing (:func:`assistant.store.write.write_version`) removes what it
 wrote and leaves the live version in service; :func:`write_failure` turns the ``OSError`` into
 one line naming the folder, the device it is on and the free space, with the fix.
+:func:`explain` gives the two halves (what happened, what to do) for other writers, such as
+an upload being saved.
 """
 
 from __future__ import annotations
@@ -44,20 +46,23 @@ def _free_mb(path: Path) -> str:
         return "free space unknown"
 
 
+def explain(path: Path, exc: OSError) -> tuple[str, str]:
+    """Why writing under ``path`` failed, and what to do: for a full disk (or quota), the device,
+    where it is mounted and its free space, and "free space on <device>"."""
+    if exc.errno in FULL:
+        device, point = mount_of(path)
+        return f"no space left on {device} (mounted at {point}, {_free_mb(path)})", f"free space on {point}"
+    return f"{exc.strerror or exc}", f"make {path} writable"
+
+
 def write_failure(index: Path, exc: OSError, *, previous: bool) -> StoreError:
     """The one-line error for a failed write of a new version in ``index``, with the fix.
 
     ``previous``: a live version exists and is still served (else no index was built).
     """
     kept = "the previous index is still in use" if previous else "no index was built"
-    if exc.errno in FULL:
-        device, point = mount_of(index)
-        return StoreError(
-            f"no space left on {device} (mounted at {point}, {_free_mb(index)}) to write the new index "
-            f"version in {index}; its partial files were removed and {kept}: free space on {device} "
-            "and run `assistant index` again"
-        )
+    what, fix = explain(index, exc)
     return StoreError(
-        f"could not write the new index version in {index} ({exc.strerror or exc}); its partial files "
-        f"were removed and {kept}"
+        f"could not write the new index version in {index}: {what}; its partial files were removed "
+        f"and {kept}. To fix: {fix} and run `assistant index` again"
     )

@@ -2,14 +2,17 @@
 paragraphs, indexed by ``assistant index`` as a new user would run it.
 
     python -m benchmarks.hostile_corpus                     # -> benchmarks/results/hostile_corpus.json
-    python -m benchmarks.hostile_corpus --pages 8000        # add the 8,000-page PDF too
-    python -m benchmarks.hostile_corpus --timeout 300 --out /tmp/before.json
+    python -m benchmarks.hostile_corpus --pages 8000 --out benchmarks/results/hostile_corpus-pages.json
+    python -m benchmarks.hostile_corpus --report            # only rewrite the table in docs/RELIABILITY.md
 
 Runs ``python -m assistant index`` (real model, default settings) in a fresh process, sampling
 the resident memory of its whole process tree (the command and every child, e.g. parse
 workers) every 50 ms, and stops it after ``--timeout`` seconds. Then asks the index a question
 the real report answers. Passes when the build finished within 60 s, its tree's peak stayed
 under 1.5 GB, every hostile file was named as skipped, and the answer quotes the real report.
+
+Each run (and ``--report``) rewrites the table between ``<!-- hostile:begin -->`` and
+``<!-- hostile:end -->`` in docs/RELIABILITY.md from every ``hostile_corpus*.json`` result file.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -28,7 +32,10 @@ from benchmarks.probe import write_results
 from tests.support.corpus import make_corpus
 from tests.support.hostile import inflating_docx, inflating_pdf, many_pages_pdf
 
-RESULTS = Path(__file__).resolve().parent / "results" / "hostile_corpus.json"
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "hostile_corpus.json"
+DOC = ROOT / "docs" / "RELIABILITY.md"
+BEGIN, END = "<!-- hostile:begin -->", "<!-- hostile:end -->"
 QUESTION = "what is said about detective shortages"
 LIMIT_SECONDS = 60.0
 LIMIT_MB = 1500.0
@@ -90,6 +97,51 @@ def run_sampled(command: list[str], timeout: float, env: dict[str, str]) -> dict
     }
 
 
+def _refused(line: str) -> str:
+    """``Skipped /x/y.pdf: refused, as ... (the limit, setting max_pages; ...)`` -> ``y.pdf (max_pages)``."""
+    name = line.removeprefix("Skipped ").split(": ", 1)[0].rsplit("/", 1)[-1]
+    setting = re.search(r"setting (\w+)", line)
+    return f"{name} ({setting.group(1)})" if setting else name
+
+
+def table(results: dict[str, dict[str, Any]]) -> list[str]:
+    """The result files as a table (one row per file, by name)."""
+    out = [
+        "| result file | commit | corpus | finished | seconds | peak RSS of the tree, MB | refused, named "
+        "| the real report answers | load average |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, r in sorted(results.items()):
+        corpus = ", ".join(
+            f"{k} ({v})" if "MB" in str(v) else k for k, v in r["corpus"].items() if k != "real report"
+        )
+        run = r["index"]
+        finished = "yes" if run["finished"] else f"no (stopped at {run['seconds']:.0f} s)"
+        named = "; ".join(_refused(line) for line in r["skipped"]) or "none"
+        answers = "yes" if r["checks"]["the real report answers"] else "no"
+        out.append(
+            f"| `{name}` | {r['commit']} | Met report + {corpus} | {finished} | {run['seconds']:.1f} | "
+            f"{run['peak_tree_rss_mb']:,.0f} | {named} | {answers} | {r['load_average']:.1f} |"
+        )
+    return out
+
+
+def replace_between(doc: Path, begin: str, end: str, lines: list[str]) -> None:
+    """Put ``lines`` between the markers ``begin`` and ``end`` of ``doc``, leaving the rest as it is."""
+    text = doc.read_text(encoding="utf-8")
+    if begin not in text or end not in text:
+        raise SystemExit(f"{doc} has no {begin} ... {end} markers to write the table between")
+    head, _, rest = text.partition(begin)
+    _, _, tail = rest.partition(end)
+    doc.write_text("\n".join([head + begin, *lines, end]) + tail, encoding="utf-8")
+
+
+def write_report(doc: Path = DOC) -> None:
+    """Rewrite the table in ``doc`` from every ``hostile_corpus*.json`` result file."""
+    results = {p.name: json.loads(p.read_text()) for p in RESULTS.parent.glob("hostile_corpus*.json")}
+    replace_between(doc, BEGIN, END, table(results))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -99,7 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=0, help="also add a PDF of this many pages")
     parser.add_argument("--timeout", type=float, default=180.0)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--report", action="store_true", help="only rewrite the table in docs/RELIABILITY.md")
     args = parser.parse_args(argv)
+    if args.report:
+        write_report()
+        return 0
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env = {k: v for k, v in env.items() if not k.startswith("ASSISTANT_")}  # default settings only
     with tempfile.TemporaryDirectory(prefix="hostile-corpus-") as tmp:
@@ -159,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     result["passed"] = all(result["checks"].values())
     write_results(args.out, result)
+    if args.out.parent == RESULTS.parent:
+        write_report()
     return 0 if result["passed"] else 1
 
 

@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     result["passed"] = all(result["checks"].values())
     write_results(args.out, result)
-    if args.out.parent == RESULTS.parent:
+    if args.out.resolve().parent == RESULTS.parent:
         write_report()
     return 0 if result["passed"] else 1
 

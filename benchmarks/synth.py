@@ -33,6 +33,7 @@ from assistant.settings import Settings
 from assistant.store import layout
 from assistant.store.build import _write_version, index_settings
 from assistant.store.manifest import ReportEntry
+from assistant.store.write import Contents
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -182,7 +183,7 @@ def synthetic_version(
     index_type: str = "auto",
 ) -> Path:
     """Write and publish a version from ready passages and vectors with the store's own writer."""
-    return _write_version(settings, index_settings(settings), entries, passages, blocks, [], index_type)
+    return _write_version(settings, Contents(index_settings(settings), entries, passages, blocks), index_type)
 
 
 def describe_version(version: Path) -> dict[str, object]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ from assistant.store.vectors import (
     load_offsets,
     passage_blocks,
 )
-from assistant.store.write import Blocks, write_version
+from assistant.store.write import Blocks, Contents, write_version
 
 EMBED_TEXT_VERSION = "3-context+grade+sentences"
 Log = Callable[[str], None]
@@ -188,7 +188,8 @@ def update_index(
         blocks = _embed(new_passages, embedder, settings, progress, log)
         all_entries = sorted([*reused_entries, *entries.values()], key=lambda r: r.path)
         passages, ordered = _in_report_order(all_entries, reused, reused_blocks, new_passages, blocks)
-        version = _write_version(settings, wanted, all_entries, passages, ordered, skipped, index_type)
+        contents = Contents(wanted, all_entries, passages, ordered, skipped)
+        version = _write_version(settings, contents, index_type)
         return UpdateResult(
             plan,
             tuple(failures),
@@ -262,19 +263,13 @@ def _in_report_order(
     return [p for p, _ in ordered], [b for _, b in ordered]
 
 
-def _write_version(
-    settings: Settings,
-    wanted: dict[str, Any],
-    entries: list[ReportEntry],
-    passages: list[Passage],
-    blocks: Blocks,
-    skipped: Sequence[Skipped],
-    index_type: str,
-) -> Path:
-    if not passages:
-        reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped) or "the folder has no report files"
+def _write_version(settings: Settings, contents: Contents, index_type: str) -> Path:
+    if not contents.passages:
+        reasons = (
+            "; ".join(f"{s.path}: {s.reason}" for s in contents.skipped) or "the folder has no report files"
+        )
         raise CorpusError(
             f"nothing to index in {settings.corpus} ({reasons}); add report files "
             f"({', '.join(sorted(EXTENSIONS))}) and run `assistant index`"
         )
-    return write_version(settings.index, wanted, entries, passages, blocks, skipped, index_type)
+    return write_version(settings.index, contents, index_type)

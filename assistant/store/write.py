@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,41 +33,36 @@ Blocks = list[np.ndarray]
 """One ``(units, dim)`` float16 array of vectors per passage (see :func:`assistant.passages.dense_units`)."""
 
 
-def write_version(
-    index: Path,
-    wanted: dict[str, Any],
-    entries: list[ReportEntry],
-    passages: list[Passage],
-    blocks: Blocks,
-    skipped: Sequence[Skipped],
-    index_type: str,
-) -> Path:
-    """Write and publish a version of ``passages``; raises :class:`~assistant.errors.StoreError` (and
+@dataclass(frozen=True)
+class Contents:
+    """What one index version holds: the settings it was built with, its reports, their passages
+    with one block of vectors each (in the same order), and the files that could not be read."""
+
+    settings: dict[str, Any]
+    entries: list[ReportEntry]
+    passages: list[Passage]
+    blocks: Blocks
+    skipped: Sequence[Skipped] = ()
+
+
+def write_version(index: Path, contents: Contents, index_type: str) -> Path:
+    """Write and publish a version of ``contents``; raises :class:`~assistant.errors.StoreError` (and
     leaves no file of it) when a file cannot be written. Caller holds the writer lock."""
     previous = layout.current_token(index) is not None
     work: Path | None = None
     try:
         work = layout.new_workdir(index)
-        return _write_files(work, index, wanted, entries, passages, blocks, skipped, index_type)
+        return _write_files(work, index, contents, index_type)
     except OSError as exc:  # a full disk, above all: nothing of this version stays, the live one serves on
         if work is not None:
             layout.discard(work)
         raise write_failure(index, exc, previous=previous) from None
 
 
-def _write_files(
-    work: Path,
-    index: Path,
-    wanted: dict[str, Any],
-    entries: list[ReportEntry],
-    passages: list[Passage],
-    blocks: Blocks,
-    skipped: Sequence[Skipped],
-    index_type: str,
-) -> Path:
-    count = write_table(work, passages, [e.id for e in entries])
+def _write_files(work: Path, index: Path, contents: Contents, index_type: str) -> Path:
+    passages, blocks = contents.passages, contents.blocks
+    count = write_table(work, passages, [e.id for e in contents.entries])
     kind = choose_index_type(sum(map(len, blocks)), index_type)
-    dim = int(blocks[0].shape[1])
     save_vectors(work, blocks, kind)
     lexical = LexicalIndex.build([lexical_text(p) for p in passages])
     lexical.save(work / layout.LEXICAL_DIR)
@@ -77,14 +73,14 @@ def _write_files(
         if p.is_file() and p.name != MANIFEST
     }
     manifest = Manifest(
-        model=wanted["model"],
-        dimension=dim,
+        model=contents.settings["model"],
+        dimension=int(blocks[0].shape[1]),
         passage_count=count,
-        settings=wanted,
-        reports=tuple(entries),
+        settings=contents.settings,
+        reports=tuple(contents.entries),
         files=files,
         index_type=kind,
-        skipped=tuple(skipped),
+        skipped=tuple(contents.skipped),
         package_version=__version__,
         created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     )

@@ -31,6 +31,7 @@ from typing import Any
 from benchmarks.probe import write_results
 from tests.support.corpus import make_corpus
 from tests.support.hostile import inflating_docx, inflating_pdf, many_pages_pdf
+from tests.support.load import tree_rss_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "hostile_corpus.json"
@@ -39,33 +40,6 @@ BEGIN, END = "<!-- hostile:begin -->", "<!-- hostile:end -->"
 QUESTION = "what is said about detective shortages"
 LIMIT_SECONDS = 60.0
 LIMIT_MB = 1500.0
-
-
-def tree_rss_kb(root: int) -> int:
-    """Resident memory (KiB) of ``root`` and all its descendants, from ``/proc``."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    tree, frontier = {root}, [root]
-    while frontier:
-        pid = frontier.pop()
-        children = [p for p, parent in parents.items() if parent == pid and p not in tree]
-        tree.update(children)
-        frontier.extend(children)
-    total = 0
-    for pid in tree:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total
 
 
 def run_sampled(command: list[str], timeout: float, env: dict[str, str]) -> dict[str, Any]:

@@ -68,12 +68,19 @@ def _fork_server() -> Any:
         return _context
 
 
+def _lower_limit(kind: int, value: int) -> None:
+    """Lower the soft limit ``kind`` to ``value`` (or to the hard limit, if that is lower)."""
+    _soft, hard = resource.getrlimit(kind)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    resource.setrlimit(kind, (value, hard))
+
+
 def _limit_self(limits: Limits) -> None:
     if limits.memory_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-    if limits.seconds:
-        cpu = int(limits.seconds) + CPU_MARGIN
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        _lower_limit(resource.RLIMIT_AS, limits.memory_bytes)
+    if limits.seconds:  # SIGXCPU ends the worker should the caller not be there to
+        _lower_limit(resource.RLIMIT_CPU, int(limits.seconds) + CPU_MARGIN)
 
 
 def _work(conn: Connection, source: str, path: str, limits: Limits) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import resource
+import signal
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -101,7 +102,10 @@ def _work(conn: Connection, source: str, path: str, limits: Limits) -> None:
         message = ("memory",)
     except OSError as exc:
         message = ("error", f"cannot be read ({exc.strerror})")
-    conn.send(message)
+    try:
+        conn.send(message)
+    except MemoryError:  # no room left to pickle what was read (nothing was sent yet)
+        conn.send(("memory",))
     conn.close()
 
 
@@ -123,8 +127,6 @@ def _death(name: str, exitcode: int | None, limits: Limits) -> IngestError:
 
 def _death_reason(exitcode: int | None, limits: Limits) -> str:
     if exitcode is not None and exitcode < 0:
-        import signal
-
         try:
             how = signal.Signals(-exitcode).name
         except ValueError:

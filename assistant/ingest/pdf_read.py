@@ -180,17 +180,16 @@ def read_lines(
     install_bounded_decoders()
     inflation = Inflation(limits)
     token = _INFLATION.set(inflation)
-    pdf: Any = None
-    listed = False
     try:
         pdf = pdfplumber.open(io.BytesIO(data), password="")
         _count_objects(pdf.doc, limits)
         _count_pages(pdf.doc, limits)
-        # Only now may pdfplumber list the pages (its close() lists them all, so it is not called before).
+        # Only now may pdfplumber list the pages. (Its close() would list them all, even for a file
+        # refused for its page count: it is never called; each page read is closed, and the rest is
+        # garbage once this returns.)
         pages: list[list[Line]] = []
         heights: list[float] = []
         chars = 0
-        listed = True
         for page in pdf.pages:
             upright = page.filter(lambda o: o.get("object_type") != "char" or o.get("upright", True))
             raw = upright.extract_text_lines(return_chars=True, strip=True)
@@ -215,6 +214,4 @@ def read_lines(
             ) from None
         raise IngestError(name, f"is not a readable PDF ({type(cause).__name__}: {cause})") from None
     finally:
-        if listed:
-            pdf.close()
         _INFLATION.reset(token)

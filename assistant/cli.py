@@ -40,6 +40,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     _add_setting(parser, "corpus", metavar="DIR")
     _add_setting(parser, "index", metavar="DIR")
     _add_setting(parser, "model", metavar="NAME")
+    _add_setting(parser, "store")
+    _add_setting(parser, "milvus_uri", metavar="URI")
+    _add_setting(parser, "milvus_collection", metavar="NAME")
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:

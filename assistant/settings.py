@@ -83,6 +83,20 @@ class Settings:
         "in FAISS, onnxruntime and numpy, which release Python's lock, so one thread per core keeps "
         "every core busy and more threads would only queue inside them",
     )
+    store: str = _setting(
+        "faiss",
+        "where passages are searched: faiss (FAISS + bm25s files in the index folder) or milvus "
+        "(a Milvus collection; pip install -e '.[milvus]'; see docs/SCALE.md)",
+        ("faiss", "milvus"),
+    )
+    milvus_uri: str = _setting(
+        "",
+        "the Milvus to use with store=milvus: a local file ending .db (embedded Milvus Lite) or "
+        "http://host:19530 (a server or cluster); empty: <index>/milvus.db",
+    )
+    milvus_collection: str = _setting(
+        "report_assistant", "name (and alias) of the Milvus collection with store=milvus"
+    )
     auth_file: str = _setting(
         "",
         "file of user:password lines; when set, the chat asks for a login "

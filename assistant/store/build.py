@@ -33,7 +33,7 @@ from assistant.store.plan import FileState, Skipped, UpdatePlan, plan_update, un
 from assistant.store.table import PassageTable
 from assistant.store.unit_cache import load_keys, open_cache, unit_keys, version_encoder
 from assistant.store.vectors import load_embeddings, load_offsets, passage_blocks
-from assistant.store.writer import check_not_empty, seal, write_passages, write_vectors
+from assistant.store.writer import check_not_empty, seal, sync_store, write_passages, write_vectors
 
 EMBED_TEXT_VERSION = "3-context+grade+sentences"
 Log = Callable[[str], None]
@@ -46,6 +46,22 @@ def index_settings(settings: Settings) -> dict[str, Any]:
         "parser": PARSER_VERSION,
         "embed_text": EMBED_TEXT_VERSION,
         "lexical": "bm25s-lucene-k1.2-b0.75-snowball-en-2-text+grade",
+        **_store_settings(settings),
+    }
+
+
+def _store_settings(settings: Settings) -> dict[str, Any]:
+    """The search engine, when it is not the default FAISS + bm25s (switching it rebuilds)."""
+    if settings.store == "faiss":
+        return {}
+    from assistant.store.milvus import resolve_uri
+    from assistant.store.milvus_schema import SCHEMA
+
+    return {
+        "store": settings.store,
+        "milvus_schema": SCHEMA,
+        "milvus_uri": resolve_uri(settings),
+        "milvus_collection": settings.milvus_collection,
     }
 
 
@@ -190,11 +206,14 @@ def update_index(
         bar.close()
         blocks = [*reused_blocks, *encoded.blocks]
         keys = [*reused_keys, *encoded.keys]
-        kind, dim = write_vectors(work, [blocks[i] for i in order], [keys[i] for i in order], index_type)
+        ordered = [blocks[i] for i in order]
+        kind, dim = write_vectors(work, ordered, [keys[i] for i in order], index_type)
         made_by = version_encoder(
             old.vector_encoder if reused and old else None, encoder_name, encoded.encoded
         )
-        version = seal(settings, work, wanted, all_entries, (count, dim), kind, skipped, made_by)
+        live_store = old.store if old is not None else {}
+        store = sync_store(settings, wanted, all_entries, passages, ordered, live_store, log, bool(plan.rebuild_reason))
+        version = seal(settings, work, wanted, all_entries, (count, dim), kind, skipped, made_by, store, log)
         return UpdateResult(
             plan,
             tuple([*refused, *failures]),

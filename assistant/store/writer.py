@@ -10,7 +10,7 @@ publishes the folder atomically (:func:`assistant.store.layout.publish`).
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,11 +70,14 @@ def seal(
     kind: str,
     skipped: Sequence[Skipped],
     encoder: str,
+    store: dict[str, Any] | None = None,
+    log: Callable[[str], None] = print,
 ) -> Path:
     """Write the manifest (every file's size and sha256) and publish ``work`` as the live version.
 
     ``counts`` is ``(passages, dimension)``; ``encoder`` names what made the vectors (the key
-    of the vector cache, :mod:`assistant.store.unit_cache`).
+    of the vector cache, :mod:`assistant.store.unit_cache`); ``store`` the search engine that
+    :func:`sync_store` filled (empty: FAISS + bm25s in the folder).
     """
     files = {
         str(p.relative_to(work)): file_record(p)
@@ -93,9 +96,34 @@ def seal(
         package_version=__version__,
         created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         vector_encoder=encoder,
+        store=store or {},
     )
     (work / MANIFEST).write_bytes(manifest.dumps())
-    return layout.publish(settings.index, work)
+    published = layout.publish(settings.index, work)
+    if store:
+        from assistant.store import milvus
+
+        milvus.switch_alias(store, log)
+    return published
+
+
+def sync_store(
+    settings: Settings,
+    wanted: dict[str, Any],
+    entries: Sequence[ReportEntry],
+    passages: Sequence[Passage],
+    blocks: Sequence[np.ndarray],
+    live_store: dict[str, Any],
+    log: Callable[[str], None] = print,
+    fresh: bool = False,
+) -> dict[str, Any]:
+    """Fill the search engine other than the folder's own (``store = "milvus"``) before anything
+    is published, so a failure publishes nothing; the manifest's ``store`` (empty for FAISS)."""
+    if settings.store != "milvus":
+        return {}
+    from assistant.store import milvus
+
+    return milvus.sync(settings, wanted, entries, passages, blocks, live_store, log, fresh=fresh)
 
 
 def write_version(
@@ -118,4 +146,5 @@ def write_version(
     count = write_passages(work, passages, entries)
     keys = [unit_keys(dense_units(p)) for p in passages] if encoder else None
     kind, dim = write_vectors(work, blocks, keys, index_type)
-    return seal(settings, work, wanted, entries, (count, dim), kind, skipped, encoder)
+    store = sync_store(settings, wanted, entries, passages, blocks, {})
+    return seal(settings, work, wanted, entries, (count, dim), kind, skipped, encoder, store)

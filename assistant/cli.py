@@ -72,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_setting(p, "batch_size", type=int, metavar="N")
     _add_setting(p, "backend")
+    p.add_argument(
+        "--ray",
+        default=None,
+        metavar="ADDRESS|auto",
+        help="parse and embed on a Ray cluster (auto: start one on this machine); "
+        "needs pip install -e '.[ray]'",
+    )
 
     p = sub.add_parser("ask", help="ask a question; print the best passages with citations")
     _common(p)
@@ -156,8 +163,17 @@ def _filters_from(args: argparse.Namespace) -> Any:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from assistant.store import describe, update_index
+    from assistant.store.distributed import runner_for
 
-    result = update_index(_settings(args), rebuild=args.rebuild, index_type=args.index_type, log=_err)
+    runner = runner_for(args.ray)
+    try:
+        result = update_index(
+            _settings(args), rebuild=args.rebuild, index_type=args.index_type, log=_err, runner=runner
+        )
+    finally:
+        close = getattr(runner, "close", None)
+        if close:
+            close()
     for failure in result.failures:
         _err(f"Skipped {failure}")
     print(describe(result))

@@ -61,10 +61,11 @@ class _LocalScorer:
         within = self._every if rows is None else self._every[rows]
         best = dense.top_k(within, k)
         best = best if rows is None else rows[best]
-        return best[self._every[best] > 0]
+        kept: np.ndarray = best[self._every[best] > 0]
+        return kept
 
     def of(self, ids: np.ndarray) -> np.ndarray:
-        return self._every[ids].astype(np.float32)
+        return np.asarray(self._every[ids], dtype=np.float32)
 
 
 class LocalCandidates:

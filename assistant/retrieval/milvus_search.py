@@ -183,7 +183,8 @@ class _MilvusScorer:
         union = np.unique(np.concatenate(found))  # ascending rows: ties break by row, as with bm25s
         scores = self.of(union)
         keep = top_k(scores, k)
-        return union[keep][scores[keep] > 0]
+        best: np.ndarray = union[keep][scores[keep] > 0]
+        return best
 
     def of(self, ids: np.ndarray) -> np.ndarray:
         ids = np.asarray(ids, dtype=np.int64)

@@ -20,13 +20,14 @@ import numpy as np
 from assistant.embedding import Embedder, canonical_model_id, encoder_id, make_embedder
 from assistant.errors import IngestError, StoreError
 from assistant.grades import section_grades
-from assistant.ingest import PARSER_VERSION, discover, load_report, refused_files
+from assistant.ingest import PARSER_VERSION, discover, refused_files
 from assistant.ingest.metadata import sidecar_for
 from assistant.passages import dense_units, report_passages
 from assistant.records import Passage, Report
 from assistant.settings import Settings
 from assistant.store import layout
 from assistant.store.encode import Progress, UnitEncoder
+from assistant.store.distributed import LocalRunner, Runner
 from assistant.store.load import verify_files
 from assistant.store.manifest import Manifest, ReportEntry, read_manifest, sha256_file
 from assistant.store.plan import FileState, Skipped, UpdatePlan, plan_update, unique_id
@@ -144,6 +145,7 @@ def update_index(
     progress: bool = True,
     log: Log = print,
     reuse_vectors: bool = True,
+    runner: Runner | None = None,
 ) -> UpdateResult:
     """Bring the index in ``settings.index`` up to date with ``settings.corpus``.
 
@@ -151,8 +153,10 @@ def update_index(
     (:class:`assistant.store.encode.UnitEncoder`), and the passage table and BM25 index are
     written while the last ones are. With ``reuse_vectors`` (the default) each distinct unit
     text is embedded once and vectors in the live version's cache are not embedded again;
-    without it, every unit is embedded (how benchmarks measure the cache's gain).
+    without it, every unit is embedded (how benchmarks measure the cache's gain). ``runner``
+    parses and embeds: this process by default, or Ray (:mod:`assistant.store.distributed`).
     """
+    runner = runner or LocalRunner()
     started = time.perf_counter()
     wanted = index_settings(settings)
     refused = refused_files(settings.corpus)  # links out of the corpus, undecodable names: never read
@@ -175,7 +179,9 @@ def update_index(
         if plan.rebuild_reason and old is not None:
             log(f"Rebuilding the whole index: {plan.rebuild_reason}.")
         if embedder is None and (plan.added or plan.updated):  # nothing to parse: no model needed
-            embedder = make_embedder(settings.model, settings.backend, settings.batch_size, indexing=True)
+            embedder = runner.embedder(settings) or make_embedder(
+                settings.model, settings.backend, settings.batch_size, indexing=True
+            )
         encoder_name = encoder_id(embedder) if embedder is not None else ""
         cache = (
             open_cache(old_version, encoder_name, old.vector_encoder, old.dimension)
@@ -186,7 +192,7 @@ def update_index(
         with UnitEncoder(
             embedder, cache, dedupe=reuse_vectors, bar=bar, chunk=settings.embed_chunk
         ) as encoder:
-            parsed = _parse_changed(settings, files, plan, old, encoder)
+            parsed = _parse_changed(settings, files, plan, old, encoder, runner)
             keep, new_passages, entries, skipped, failures = parsed
             if old is not None and old_version is not None and not plan.rebuild_reason:
                 skipped.extend(item for item in old.skipped if item.path in set(plan.unchanged))
@@ -230,7 +236,12 @@ def update_index(
 
 
 def _parse_changed(
-    settings: Settings, files: list[FileState], plan: UpdatePlan, old: Manifest | None, encoder: UnitEncoder
+    settings: Settings,
+    files: list[FileState],
+    plan: UpdatePlan,
+    old: Manifest | None,
+    encoder: UnitEncoder,
+    runner: Runner,
 ) -> tuple[set[str], list[Passage], list[ReportEntry], list[Skipped], list[IngestError]]:
     """Parse every added or changed report, handing its passages to ``encoder`` at once.
 
@@ -245,12 +256,12 @@ def _parse_changed(
     skipped: list[Skipped] = []
     failures: list[IngestError] = []
     taken = {r.id for r in old.reports if r.path in keep} if old else set()
-    for f in (f for f in files if f.path in changed):
-        try:
-            report = load_report(f.source, settings.corpus, settings.max_upload_mb * 1_000_000)
-        except IngestError as exc:
-            failures.append(exc)
-            skipped.append(Skipped(f.path, f.fingerprint, exc.reason))
+    todo = [f for f in files if f.path in changed]
+    parsed = runner.load_reports(todo, settings.corpus, settings.max_upload_mb * 1_000_000)
+    for f, report in zip(todo, parsed, strict=True):
+        if isinstance(report, IngestError):
+            failures.append(report)
+            skipped.append(Skipped(f.path, f.fingerprint, report.reason))
             if f.path in plan.updated and old is not None:
                 keep.add(f.path)
                 taken |= {r.id for r in old.reports if r.path == f.path}

@@ -183,7 +183,8 @@ def _rows(
     key: str, passages: Sequence[Passage], blocks: Sequence[np.ndarray]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """One report's unit rows and text rows."""
-    units, texts = [], []
+    units: list[dict[str, Any]] = []
+    texts: list[dict[str, Any]] = []
     for ordinal, (p, block) in enumerate(zip(passages, blocks, strict=True)):
         common = {
             "key": key,

@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -80,7 +81,12 @@ def connect(uri: str) -> Any:
     with _clients_lock:
         if uri not in _clients:
             try:
-                from pymilvus import MilvusClient
+                with warnings.catch_warnings():  # milvus-lite 2.5 imports the deprecated pkg_resources
+                    warnings.simplefilter("ignore", UserWarning)
+                    from pymilvus import MilvusClient
+
+                    if is_local(uri):
+                        import milvus_lite  # noqa: F401
             except ImportError as exc:
                 raise StoreError(
                     f"store 'milvus' needs pymilvus ({exc.name} is missing); {INSTALL}"
@@ -90,6 +96,19 @@ def connect(uri: str) -> Any:
             except Exception as exc:  # pymilvus raises its own tree, and ImportError for pkg_resources
                 raise StoreError(f"cannot open Milvus at {uri}: {exc}; {INSTALL}") from None
         return _clients[uri]
+
+
+def disconnect(uri: str | None = None) -> None:
+    """Close the client of ``uri`` (every client when None); Milvus Lite's engine process stops."""
+    with _clients_lock:
+        for key in [uri] if uri else list(_clients):
+            client = _clients.pop(key, None) if key else None
+            if client is not None:
+                client.close()
+                if key and is_local(key):
+                    from milvus_lite.server_manager import server_manager_instance
+
+                    server_manager_instance.release_server(key)
 
 
 def collections(name: str, slot: str) -> tuple[str, str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,7 +58,11 @@ def milvus_cleanup() -> Iterator[None]:
 
 
 def settings_of(store: str, corpus: Path, tmp_path: Path) -> Settings:
-    return settings_for(corpus, tmp_path / f"index-{store}", store=store)
+    """Milvus Lite in the index folder, or the server ``ASSISTANT_TEST_MILVUS_URI`` names (an
+    integration run; each test then uses its own collection)."""
+    server = os.environ.get("ASSISTANT_TEST_MILVUS_URI", "")
+    extra = {"milvus_uri": server, "milvus_collection": f"test_{uuid.uuid4().hex[:12]}"} if server else {}
+    return settings_for(corpus, tmp_path / f"index-{store}", store=store, **extra)
 
 
 def build(settings: Settings, fake: FakeEmbedder) -> UpdateResult:
@@ -226,3 +232,44 @@ def test_the_default_store_writes_no_store_record(settings: Settings, fake: Fake
     assert live_store(settings.index) == {"backend": "faiss"}
     manifest = json.loads((index.version / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["store"] == {} and "store" not in manifest["settings"]
+
+
+def test_store_settings_come_from_flags_env_and_config(tmp_path: Path) -> None:
+    from assistant.errors import SettingsError
+    from assistant.settings import load_settings
+
+    env = {"ASSISTANT_STORE": "milvus", "ASSISTANT_MILVUS_URI": "/data/index.db"}
+    resolved = load_settings({}, env=env, cwd=tmp_path)
+    assert (resolved.store, resolved.milvus_uri, resolved.milvus_collection) == (
+        "milvus",
+        "/data/index.db",
+        "report_assistant",
+    )
+    (tmp_path / "assistant.toml").write_text('store = "milvus"\nmilvus_collection = "peel"\n', "utf-8")
+    assert load_settings({}, env={}, cwd=tmp_path).milvus_collection == "peel"
+    assert load_settings({"store": "faiss"}, env=env, cwd=tmp_path).store == "faiss"
+    with pytest.raises(SettingsError, match="allowed values: faiss, milvus"):
+        load_settings({"store": "elastic"}, env={}, cwd=tmp_path)
+
+
+def test_milvus_without_the_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from assistant.store.milvus import connect
+
+    monkeypatch.setitem(sys.modules, "pymilvus", None)
+    with pytest.raises(StoreError, match=r"pip install -e '\.\[milvus\]'"):
+        connect("/nowhere/never-opened.db")
+
+
+def test_reports_say_which_store_serves(
+    settings: Settings, fake: FakeEmbedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assistant.cli import main
+
+    build(settings, fake)
+    assert main(["reports", "--corpus", str(settings.corpus), "--index", str(settings.index)]) == 0
+    assert "FAISS + bm25s" in capsys.readouterr().err
+    assert main(["reports", "--corpus", str(settings.corpus), "--index", str(settings.index), "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed[0]["store"] == {"backend": "faiss"} and listed[0]["id"]

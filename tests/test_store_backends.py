@@ -105,6 +105,9 @@ def test_add_update_remove_reports(
     assert removed.plan.removed == ("kent-2017.txt",) and removed.passage_count == 83
     assert "Beacon" not in texts(settings)
     assert not any(h.startswith("kent-2017") for h in answers(settings, fake, "Operation Beacon harbour"))
+    before = answers(settings, fake, QUESTIONS[0])
+    rebuilt = update_index(settings, embedder=fake, rebuild=True, progress=False, log=lambda _m: None)
+    assert rebuilt.embedded == 83 and answers(settings, fake, QUESTIONS[0]) == before
     index = open_index(settings.index)
     assert candidates_for(index).name == store and live_store(settings.index)["backend"] == store
     if store == "milvus":

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from assistant.embedding import Embedder, encoder_id, make_embedder
-from assistant.errors import IngestError, SettingsError
+from assistant.errors import AssistantError, IngestError, SettingsError, StoreError
 from assistant.ingest import load_report
 from assistant.records import Report
 from assistant.settings import Settings
@@ -95,6 +95,16 @@ def split_points(count: int, piece: int) -> list[tuple[int, int]]:
     return [(lo, min(lo + piece, count)) for lo in range(0, count, max(1, piece))]
 
 
+def ray_get(ray: Any, refs: Any) -> Any:
+    """``ray.get``, re-raising a task's own :class:`AssistantError` (a model that will not load, ...)."""
+    try:
+        return ray.get(refs)
+    except ray.exceptions.RayTaskError as exc:
+        if isinstance(exc.cause, AssistantError):
+            raise exc.cause from None
+        raise StoreError(f"a Ray task of the build failed: {exc.cause!r}; nothing was published") from None
+
+
 class RayEmbedder:
     """An embedder whose work runs as Ray tasks, split only where the local embedder's batches end."""
 
@@ -123,7 +133,7 @@ class RayEmbedder:
             self._task.remote(s.model, s.backend, s.batch_size, list(texts[a:b]))
             for a, b in split_points(len(texts), self._piece)
         ]
-        return np.concatenate(self._ray.get(refs)).astype(np.float32)
+        return np.concatenate(ray_get(self._ray, refs)).astype(np.float32)
 
 
 class RayRunner:
@@ -160,7 +170,7 @@ class RayRunner:
             for a, b in split_points(len(files), REPORTS_PER_TASK)
         ]
         for ref in refs:
-            for outcome in self._ray.get(ref):
+            for outcome in ray_get(self._ray, ref):
                 yield outcome if isinstance(outcome, Report) else IngestError(*outcome)
 
     def embedder(self, settings: Settings) -> Embedder | None:

@@ -227,7 +227,8 @@ def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 
 
 def count(client: Any, collection: str) -> int:
-    """Rows in ``collection`` now (deleted rows excluded)."""
+    """Rows in ``collection`` now (deleted rows excluded); loads it first (a no-op once loaded)."""
+    client.load_collection(collection)
     found = client.query(collection, filter="", output_fields=["count(*)"])
     return int(found[0]["count(*)"])
 
@@ -240,8 +241,12 @@ def sync(
     blocks: Sequence[np.ndarray],
     live: dict[str, Any],
     log: Log,
+    *,
+    fresh: bool = False,
 ) -> dict[str, Any]:
-    """Bring the free slot up to the version being built; return the manifest's ``store``."""
+    """Bring the free slot up to the version being built (refilled from scratch when ``fresh``, or
+    when it is unfinished, built with other settings, or not as it was left); return the
+    manifest's ``store``."""
     uri, name = resolve_uri(settings), settings.milvus_collection
     client = connect(uri)
     slot = other_slot(live, name, uri)
@@ -250,9 +255,11 @@ def sync(
     slot_id = f"{uri}|{name}|{slot}"
     held = state.get(slot_id, {})
     fresh = (
-        not held.get("complete")
+        fresh
+        or not held.get("complete")
         or held.get("settings") != settings_hash(wanted)
         or not (client.has_collection(units) and client.has_collection(text))
+        or [count(client, units), count(client, text)] != held.get("rows")
     )
     dim = int(blocks[0].shape[1]) if blocks else 0
     state[slot_id] = {"complete": False, "settings": settings_hash(wanted), "keys": []}
@@ -284,7 +291,12 @@ def sync(
             f"Milvus collections {units}/{text} hold {found[0]} units and {found[1]} passages after the "
             f"update, the index has {unit_count} and {passage_count}; run `assistant index --rebuild`"
         )
-    state[slot_id] = {"complete": True, "settings": settings_hash(wanted), "keys": sorted(keys)}
+    state[slot_id] = {
+        "complete": True,
+        "settings": settings_hash(wanted),
+        "keys": sorted(keys),
+        "rows": [unit_count, passage_count],
+    }
     _save_state(settings, state)
     log(f"Milvus {name} slot {slot}: removed {len(remove)} and added {len(add)} reports ({uri}).")
     return {

@@ -25,6 +25,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -54,7 +55,12 @@ def cli(args: list[str], env: dict[str, str]) -> str:
 
 
 def compare_on(corpus: Path, questions: Path, work: Path) -> dict[str, Any]:
-    """Index ``corpus`` with each store and ask ``questions`` of both through the CLI."""
+    """Index ``corpus`` afresh with each store and ask ``questions`` of both through the CLI."""
+    for old in (work / "index-faiss", work / "index-milvus", work / "index.db"):
+        if old.is_dir():
+            shutil.rmtree(old)
+        elif old.exists():
+            old.unlink()
     from assistant.evaluation.compare import backend_agreement
     from assistant.evaluation.questions import read_questions
 

@@ -7,9 +7,10 @@ become a filter expression (:func:`scope_filter`): ``report in [...]``, with ``s
 [...]`` and ``grade in [...]`` when a filter narrows the reports, else ordinal ranges.
 
 BM25 takes one bag of terms per search, with every term weighted alike; the pipeline weighs
-its terms (glossary variants, feedback terms), so there is one search per distinct weight
-and the weighted sum is taken here -- exactly for given rows (:meth:`_MilvusScorer.of`), and
-for the top rows over the union of each search's top :data:`LEXICAL_OVERFETCH` x k.
+its terms (glossary variants; feedback terms in one variant), so there is one search per
+distinct weight and the weighted sum is taken here -- exactly for given rows
+(:meth:`_MilvusScorer.of`), and for the top rows over the union of each search's top
+:data:`LEXICAL_OVERFETCH` x k.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The collections (:mod:`assistant.store.milvus`) name a passage by report id and 
 the report; the version's table keeps each report's rows together, so row = the report's
 first row + ordinal. The rows a question may be answered from (its scope, and the filters)
 become a filter expression (:func:`scope_filter`): ``report in [...]``, with ``section in
-[...]`` and ``grade in [...]`` when a filter narrows the reports, else ordinal ranges.
+[...]`` and ``grade in [...]`` when a filter narrows the reports, else the passages' keys.
 
 BM25 takes one bag of terms per search, with every term weighted alike; the pipeline weighs
 its terms (glossary variants; feedback terms in one variant), so there is one search per
@@ -26,7 +26,7 @@ from assistant.records import GRADES
 from assistant.retrieval.dense import OVERFETCH, best_per_passage, top_k
 from assistant.retrieval.rank import report_ranges
 from assistant.store.load import LoadedIndex
-from assistant.store.milvus import K1, connect
+from assistant.store.milvus import K1, connect, passage_key, report_key
 from assistant.store.table import NO_GRADE
 
 MAX_LIMIT = 16_384
@@ -39,18 +39,13 @@ def _strings(values: list[str]) -> str:
     return json.dumps(values, ensure_ascii=False)
 
 
-def _runs(ordinals: np.ndarray) -> list[tuple[int, int]]:
-    """Sorted ordinals as ``[start, stop)`` runs of consecutive values."""
-    cuts = np.flatnonzero(np.diff(ordinals) != 1) + 1
-    return [(int(part[0]), int(part[-1]) + 1) for part in np.split(ordinals, cuts)]
-
-
 def scope_filter(index: LoadedIndex, rows: np.ndarray | None) -> str:
     """A Milvus filter expression selecting exactly the passage ``rows`` ("" for every passage).
 
     Whole reports -> ``report in [...]``; reports narrowed by section/grade values -> that plus
-    ``section in [...] and grade in [...]`` when those values select exactly ``rows``; else
-    per-report ordinal ranges (still exact, only longer).
+    ``section in [...] and grade in [...]`` when those values select exactly ``rows``; else the
+    passages' keys, ``pkey in [...]`` (one flat list: a long chain of ``or`` is refused by the
+    engine's planner, as a 100k-passage library showed).
     """
     if rows is None:
         return ""
@@ -70,12 +65,13 @@ def scope_filter(index: LoadedIndex, rows: np.ndarray | None) -> str:
         names = [columns.sections[int(c)] for c in sec]
         marks = ["" if int(g) == NO_GRADE else GRADES[int(g)] for g in gra]
         return f"{by_report} and section in {_strings(names)} and grade in {_strings(marks)}"
-    parts = []
-    for report, (start, _stop) in zip(reports, spans, strict=True):
-        own = rows[(rows >= start) & (rows < _stop)] - start
-        ranges_ = " or ".join(f"(ordinal >= {a} and ordinal < {b})" for a, b in _runs(own))
-        parts.append(f"(report == {json.dumps(report, ensure_ascii=False)} and ({ranges_}))")
-    return " or ".join(parts)
+    keys = index.derived("report keys", lambda: {e.id: report_key(e) for e in index.manifest.reports})
+    codes_of = np.asarray(columns.report)[rows]
+    names = [
+        passage_key(keys[columns.report_ids[int(c)]], int(r) - ranges[columns.report_ids[int(c)]][0])
+        for r, c in zip(rows.tolist(), codes_of.tolist(), strict=True)
+    ]
+    return f"pkey in {_strings(names)}"
 
 
 class MilvusCandidates:

@@ -51,6 +51,8 @@ PLACEHOLDER = "_"
 """The one term of a passage with no terms (bm25s indexes it as one empty token: same length)."""
 K1, B = 1.2, 0.75
 """BM25 parameters, the same as bm25s's (assistant/retrieval/lexical.py)."""
+SCHEMA = 2
+"""The collections' layout; a change rebuilds Milvus-backed indexes (it is in their settings)."""
 INSERT_ROWS = 2000
 """Rows per insert call (2000 x 384 floats is ~3 MB, well inside gRPC's message limit)."""
 MAX_TEXT = 65_535
@@ -121,6 +123,11 @@ def report_key(entry: ReportEntry) -> str:
     return hashlib.sha256(f"{entry.id}\x1f{entry.fingerprint}".encode()).hexdigest()[:24]
 
 
+def passage_key(key: str, ordinal: int) -> str:
+    """Names one passage across versions: its report key and its place in the report."""
+    return f"{key}:{ordinal}"
+
+
 def bm25_text(passage: Passage) -> str:
     """The passage's BM25 terms as Milvus's whitespace analyser will split them."""
     return " ".join(tokenize(lexical_text(passage))) or PLACEHOLDER
@@ -163,6 +170,7 @@ def _create(client: Any, units: str, text: str, dim: int, local: bool) -> None:
         schema.add_field("key", DataType.VARCHAR, max_length=64)
         schema.add_field("report", DataType.VARCHAR, max_length=1024)
         schema.add_field("ordinal", DataType.INT64)
+        schema.add_field("pkey", DataType.VARCHAR, max_length=96)
         schema.add_field("section", DataType.VARCHAR, max_length=MAX_TEXT)
         schema.add_field("grade", DataType.VARCHAR, max_length=64)
         params = client.prepare_index_params()
@@ -209,6 +217,7 @@ def _rows(
             "key": key,
             "report": p.report_id,
             "ordinal": ordinal,
+            "pkey": passage_key(key, ordinal),
             "section": SECTION_SEP.join(p.section_path),
             "grade": p.grade or "",
         }

@@ -189,7 +189,7 @@ def render(results: dict[str, Any]) -> str:
         "| passages | store | asks | p50 ms | p95 ms | dense p50 | lexical p50 | scoring p50 |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for size, label in (("real", "real report (83)"), ("100k", "100k (synthetic)")):
+    for size, label in (("real", "real report"), ("100k", "100k (synthetic)")):
         for store in ("faiss", "milvus"):
             r = lat.get(size, {}).get(store)
             if r:
@@ -198,9 +198,10 @@ def render(results: dict[str, Any]) -> str:
                     f"| {label} | {store} | {r['asks']} | {r['ms']['p50']} | {r['ms']['p95']} | "
                     f"{s['dense']} | {s['lexical']} | {s['fusion']} |"
                 )
+    load = ", ".join(f"{x:.1f}" for x in results.get("load_average", []))
     stamp = (
         f"Measured {results.get('when', '?')} at commit {results.get('commit', '?')} "
-        "(`python -m benchmarks.milvus`)."
+        f"(`python -m benchmarks.milvus`; load average {load} on 2 cores)."
     )
     text = TEMPLATE.read_text(encoding="utf-8")
     return (

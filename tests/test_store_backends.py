@@ -143,7 +143,9 @@ def test_a_failed_build_leaves_the_previous_version_answering(
         def broken(*_args: object) -> None:
             raise StoreError("the Milvus server went away")
 
-        monkeypatch.setattr(milvus, "_rows", broken)  # after deleting kent-2017, before inserting kent-2018
+        monkeypatch.setattr(
+            milvus, "slot_rows", broken
+        )  # after deleting kent-2017, before inserting kent-2018
     else:
         import assistant.store.build as build_module
 

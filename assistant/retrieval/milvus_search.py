@@ -26,7 +26,8 @@ from assistant.records import GRADES
 from assistant.retrieval.dense import OVERFETCH, best_per_passage, top_k
 from assistant.retrieval.rank import report_ranges
 from assistant.store.load import LoadedIndex
-from assistant.store.milvus import K1, connect, passage_key, report_key
+from assistant.store.milvus import connect
+from assistant.store.milvus_schema import K1, passage_key, report_key
 from assistant.store.table import NO_GRADE
 
 MAX_LIMIT = 16_384

@@ -1,6 +1,6 @@
-"""Milvus as the search engine of an index (``store = "milvus"``): connection, schema, and
-bringing a collection up to date with a version -- incrementally, and without ever touching
-the collection the live version is served from.
+"""Milvus as the search engine of an index (``store = "milvus"``): connection, and bringing a
+slot up to date with a version -- incrementally, and without ever touching the collections the
+live version is served from (their layout: :mod:`assistant.store.milvus_schema`).
 
 Two collections per *slot*: ``<name>_<slot>_units`` (one row per unit vector: the passage in
 context and each sentence; FLAT inner product on Milvus Lite, AUTOINDEX on a server) and
@@ -26,7 +26,6 @@ only by the factor ``k1 + 1``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import warnings
@@ -36,26 +35,17 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import StoreError
-from assistant.passages import lexical_text
 from assistant.records import Passage
-from assistant.retrieval.lexical import tokenize
 from assistant.settings import Settings
 from assistant.store import layout
 from assistant.store.manifest import ReportEntry, settings_hash
-from assistant.store.table import SECTION_SEP
+from assistant.store.milvus_schema import create_slot, report_key, slot_rows
 
 Log = Callable[[str], None]
 SLOTS = ("a", "b")
 STATE = "milvus-slots.json"
-PLACEHOLDER = "_"
-"""The one term of a passage with no terms (bm25s indexes it as one empty token: same length)."""
-K1, B = 1.2, 0.75
-"""BM25 parameters, the same as bm25s's (assistant/retrieval/lexical.py)."""
-SCHEMA = 2
-"""The collections' layout; a change rebuilds Milvus-backed indexes (it is in their settings)."""
 INSERT_ROWS = 2000
 """Rows per insert call (2000 x 384 floats is ~3 MB, well inside gRPC's message limit)."""
-MAX_TEXT = 65_535
 INSTALL = "install the extra: pip install -e '.[milvus]' (pymilvus 2.5 with milvus-lite 2.5.1)"
 
 _clients: dict[str, Any] = {}
@@ -118,21 +108,6 @@ def collections(name: str, slot: str) -> tuple[str, str]:
     return f"{name}_{slot}_units", f"{name}_{slot}_text"
 
 
-def report_key(entry: ReportEntry) -> str:
-    """Names one report file's content under one id: changes exactly when its rows must."""
-    return hashlib.sha256(f"{entry.id}\x1f{entry.fingerprint}".encode()).hexdigest()[:24]
-
-
-def passage_key(key: str, ordinal: int) -> str:
-    """Names one passage across versions: its report key and its place in the report."""
-    return f"{key}:{ordinal}"
-
-
-def bm25_text(passage: Passage) -> str:
-    """The passage's BM25 terms as Milvus's whitespace analyser will split them."""
-    return " ".join(tokenize(lexical_text(passage))) or PLACEHOLDER
-
-
 def other_slot(live: dict[str, Any], name: str, uri: str) -> str:
     """The slot to build into: the one the live version does not use (``a`` when none is live)."""
     used = live.get("slot") if live.get("collection") == name and live.get("uri") == uri else None
@@ -155,79 +130,6 @@ def _state(settings: Settings) -> dict[str, Any]:
 def _save_state(settings: Settings, state: dict[str, Any]) -> None:
     settings.index.mkdir(parents=True, exist_ok=True)
     layout.write_atomic(settings.index / STATE, json.dumps(state, indent=1, sort_keys=True).encode())
-
-
-def _create(client: Any, units: str, text: str, dim: int, local: bool) -> None:
-    """Both collections of a slot, empty, with their indexes, loaded for search."""
-    from pymilvus import DataType, Function, FunctionType
-
-    for name in (units, text):
-        if client.has_collection(name):
-            client.drop_collection(name)
-    for name, is_text in ((units, False), (text, True)):
-        schema = client.create_schema(auto_id=True)
-        schema.add_field("id", DataType.INT64, is_primary=True)
-        schema.add_field("key", DataType.VARCHAR, max_length=64)
-        schema.add_field("report", DataType.VARCHAR, max_length=1024)
-        schema.add_field("ordinal", DataType.INT64)
-        schema.add_field("pkey", DataType.VARCHAR, max_length=96)
-        schema.add_field("section", DataType.VARCHAR, max_length=MAX_TEXT)
-        schema.add_field("grade", DataType.VARCHAR, max_length=64)
-        params = client.prepare_index_params()
-        if is_text:
-            schema.add_field(
-                "text",
-                DataType.VARCHAR,
-                max_length=MAX_TEXT,
-                enable_analyzer=True,
-                analyzer_params={"tokenizer": "whitespace"},
-            )
-            schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
-            schema.add_function(
-                Function(
-                    name="bm25",
-                    function_type=FunctionType.BM25,
-                    input_field_names=["text"],
-                    output_field_names=["sparse"],
-                )
-            )
-            params.add_index(
-                field_name="sparse",
-                index_type="SPARSE_INVERTED_INDEX",
-                metric_type="BM25",
-                params={"bm25_k1": K1, "bm25_b": B},
-            )
-        else:
-            schema.add_field("unit", DataType.INT64)
-            schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
-            params.add_index(
-                field_name="vector", index_type="FLAT" if local else "AUTOINDEX", metric_type="IP"
-            )
-        client.create_collection(name, schema=schema, index_params=params)
-
-
-def _rows(
-    key: str, passages: Sequence[Passage], blocks: Sequence[np.ndarray]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """One report's unit rows and text rows."""
-    units: list[dict[str, Any]] = []
-    texts: list[dict[str, Any]] = []
-    for ordinal, (p, block) in enumerate(zip(passages, blocks, strict=True)):
-        common = {
-            "key": key,
-            "report": p.report_id,
-            "ordinal": ordinal,
-            "pkey": passage_key(key, ordinal),
-            "section": SECTION_SEP.join(p.section_path),
-            "grade": p.grade or "",
-        }
-        text = bm25_text(p)
-        if len(text.encode("utf-8")) > MAX_TEXT:
-            raise StoreError(f"passage {p.id} has {len(text)} characters of terms, more than Milvus holds")
-        texts.append({**common, "text": text})
-        vectors = np.asarray(block, dtype=np.float32)
-        units.extend({**common, "unit": u, "vector": v} for u, v in enumerate(vectors.tolist()))
-    return units, texts
 
 
 def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -274,7 +176,7 @@ def sync(
     state[slot_id] = {"complete": False, "settings": settings_hash(wanted), "keys": []}
     _save_state(settings, state)  # from here until the end the slot is unfinished
     if fresh:
-        _create(client, units, text, dim, is_local(uri))
+        create_slot(client, units, text, dim, is_local(uri))
     keys = {report_key(e): e for e in entries}
     remove, add = slot_changes(set() if fresh else set(held.get("keys", [])), set(keys))
     if remove:
@@ -286,7 +188,7 @@ def sync(
         by_report.setdefault(p.report_id, []).append(i)
     for key in add:
         rows = by_report.get(keys[key].id, [])
-        unit_rows, text_rows = _rows(key, [passages[i] for i in rows], [blocks[i] for i in rows])
+        unit_rows, text_rows = slot_rows(key, [passages[i] for i in rows], [blocks[i] for i in rows])
         for batch in _batches(unit_rows):
             client.insert(units, batch)
         for batch in _batches(text_rows):

@@ -48,6 +48,8 @@ def find_report(entries: list[ReportEntry], name: str) -> ReportEntry:
         what = "no report" if not matches else f"{len(matches)} reports"
         raise NotFoundError(f"{what} matched {name!r}; indexed report ids: {known}")
     return matches[0]
+
+
 def live_store(index: Path) -> dict[str, Any]:
     """Where the live version is searched (its manifest's ``store``; faiss when it names none)."""
     manifest = live_manifest(index)

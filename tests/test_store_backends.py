@@ -147,10 +147,10 @@ def test_a_failed_build_leaves_the_previous_version_answering(
             milvus, "slot_rows", broken
         )  # after deleting kent-2017, before inserting kent-2018
     else:
-        import assistant.store.build as build_module
+        import assistant.store.writer as writer
 
         monkeypatch.setattr(
-            build_module, "save_vectors", lambda *_a: (_ for _ in ()).throw(OSError("disk full"))
+            writer, "save_vectors", lambda *_a: (_ for _ in ()).throw(OSError("disk full"))
         )
     with pytest.raises((StoreError, OSError)):
         build(settings, fake)

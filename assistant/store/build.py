@@ -26,8 +26,8 @@ from assistant.passages import dense_units, report_passages
 from assistant.records import Passage, Report
 from assistant.settings import Settings
 from assistant.store import layout
-from assistant.store.encode import Progress, UnitEncoder
 from assistant.store.distributed import LocalRunner, Runner
+from assistant.store.encode import Progress, UnitEncoder
 from assistant.store.load import verify_files
 from assistant.store.manifest import Manifest, ReportEntry, read_manifest, sha256_file
 from assistant.store.plan import FileState, Skipped, UpdatePlan, plan_update, unique_id
@@ -218,7 +218,9 @@ def update_index(
             old.vector_encoder if reused and old else None, encoder_name, encoded.encoded
         )
         live_store = old.store if old is not None else {}
-        store = sync_store(settings, wanted, all_entries, passages, ordered, live_store, log, bool(plan.rebuild_reason))
+        store = sync_store(
+            settings, wanted, all_entries, passages, ordered, live_store, log, bool(plan.rebuild_reason)
+        )
         version = seal(settings, work, wanted, all_entries, (count, dim), kind, skipped, made_by, store, log)
         return UpdateResult(
             plan,

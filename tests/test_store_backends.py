@@ -149,9 +149,7 @@ def test_a_failed_build_leaves_the_previous_version_answering(
     else:
         import assistant.store.writer as writer
 
-        monkeypatch.setattr(
-            writer, "save_vectors", lambda *_a: (_ for _ in ()).throw(OSError("disk full"))
-        )
+        monkeypatch.setattr(writer, "save_vectors", lambda *_a: (_ for _ in ()).throw(OSError("disk full")))
     with pytest.raises((StoreError, OSError)):
         build(settings, fake)
     assert layout.current_token(settings.index) == before

@@ -48,11 +48,13 @@ def scope_label(scope: Scope | None, reports: Mapping[str, ReportMeta]) -> str:
     """
     if scope is None:
         return ""
-    metas = [reports[r] for r in scope.reports if r in reports]
     if scope.widened:
         return f"Searched: every report ({len(scope.reports)}), as asked"
+    if scope.source == "all" and len(scope.reports) != 1:
+        return f"Searched: all {len(scope.reports)} reports"
+    metas = [reports[r] for r in scope.reports if r in reports]
     if scope.source == "all" or not metas:
-        return f"Searched: all {len(scope.reports)} reports" if len(scope.reports) != 1 else _one(metas)
+        return _one(metas)
     forces = list(dict.fromkeys([*scope.forces, *(m.force or m.title for m in metas)]))
     years = sorted({m.year for m in metas if m.year is not None})
     where = ", ".join(forces[:4]) + (f" and {len(forces) - 4} more" if len(forces) > 4 else "")
@@ -171,8 +173,9 @@ def scope_dict(answer: Answer) -> dict[str, Any] | None:
         "years": list(scope.years),
         "reports": [
             {"id": r, "title": metas[r].title if r in metas else r, **_report_fields(r, metas)}
-            for r in scope.reports
+            for r in (scope.reports if scope.source != "all" else ())
         ],
+        "report_count": len(scope.reports),
         "narrowed": scope.narrowed,
         "widened": scope.widened,
         "reason": scope.reason,

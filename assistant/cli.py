@@ -40,23 +40,16 @@ def _common(parser: argparse.ArgumentParser) -> None:
     _add_setting(parser, "corpus", metavar="DIR")
     _add_setting(parser, "index", metavar="DIR")
     _add_setting(parser, "model", metavar="NAME")
-
-
-LIMITS = (
-    "max_stream_mb",
-    "max_inflate_mb",
-    "max_pages",
-    "max_objects",
-    "max_text_mb",
-    "max_blocks",
-    "parse_seconds",
-    "parse_memory_mb",
-)
+    _add_setting(parser, "store")
+    _add_setting(parser, "milvus_uri", metavar="URI")
+    _add_setting(parser, "milvus_collection", metavar="NAME")
 
 
 def _limits(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("limits on what one report file may expand to while it is read")
-    for name in LIMITS:
+    from assistant.ingest.limits import SETTINGS
+
+    for name in SETTINGS:
         _add_setting(group, name, type=int, metavar="N")
 
 
@@ -88,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_setting(p, "batch_size", type=int, metavar="N")
     _add_setting(p, "backend")
     _limits(p)
+    p.add_argument(
+        "--ray",
+        default=None,
+        metavar="ADDRESS|auto",
+        help="parse and embed on a Ray cluster (auto: start one on this machine); "
+        "needs pip install -e '.[ray]'",
+    )
 
     p = sub.add_parser("ask", help="ask a question; print the best passages with citations")
     _common(p)
@@ -174,8 +174,17 @@ def _filters_from(args: argparse.Namespace) -> Any:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from assistant.store import describe, update_index
+    from assistant.store.distributed import runner_for
 
-    result = update_index(_settings(args), rebuild=args.rebuild, index_type=args.index_type, log=_err)
+    runner = runner_for(args.ray)
+    try:
+        result = update_index(
+            _settings(args), rebuild=args.rebuild, index_type=args.index_type, log=_err, runner=runner
+        )
+    finally:
+        close = getattr(runner, "close", None)
+        if close:
+            close()
     for failure in result.failures:
         _err(f"Skipped {failure}")
     print(describe(result))

@@ -39,6 +39,12 @@ def known_forces() -> tuple[Force, ...]:
 
 def forces_in(text: str) -> list[str]:
     """Forces named in ``text``, in order of first mention; a name inside a longer one counts once."""
+    return list(_forces_in(text))
+
+
+@lru_cache(maxsize=8192)
+def _forces_in(text: str) -> tuple[str, ...]:
+    """:func:`forces_in`, remembered: a library repeats a few dozen force names across its reports."""
     spans: list[tuple[int, int, str]] = []
     for force in known_forces():
         for m in force.pattern.finditer(text):
@@ -50,7 +56,7 @@ def forces_in(text: str) -> list[str]:
         if start >= end and name not in found:
             found.append(name)
         end = max(end, stop)
-    return found
+    return tuple(found)
 
 
 def force_in(title: str) -> str | None:

@@ -62,6 +62,13 @@ class Settings:
         "", "optional sentence-transformers CrossEncoder name or folder to rerank with (empty: none)"
     )
     batch_size: int = _setting(32, "passages embedded per batch when indexing")
+    embed_chunk: int = _setting(
+        2048,
+        "unit texts handed to the encoder per call when indexing, two calls at a time while reports are "
+        "still being parsed and written (each call sorts its texts by length into batches, so larger "
+        "calls pad less; two at a time let one call's last batches overlap the next one's first; 2048 "
+        "keeps both losses near one per cent and the progress bar moving)",
+    )
     host: str = _setting("127.0.0.1", "address the chat server binds to")
     port: int = _setting(7860, "port the chat server listens on")
     max_upload_mb: int = _setting(
@@ -95,6 +102,26 @@ class Settings:
     )
     max_queue: int = _setting(
         64, "questions the chat holds waiting at most; beyond that it answers 'busy, try again'"
+    )
+    serve_workers: int = _setting(
+        0,
+        "threads answering /ask questions at once, 0 for one per CPU core: search and encoding run "
+        "in FAISS, onnxruntime and numpy, which release Python's lock, so one thread per core keeps "
+        "every core busy and more threads would only queue inside them",
+    )
+    store: str = _setting(
+        "faiss",
+        "where passages are searched: faiss (FAISS + bm25s files in the index folder) or milvus "
+        "(a Milvus collection; pip install -e '.[milvus]'; see docs/SCALE.md)",
+        ("faiss", "milvus"),
+    )
+    milvus_uri: str = _setting(
+        "",
+        "the Milvus to use with store=milvus: a local file ending .db (embedded Milvus Lite) or "
+        "http://host:19530 (a server or cluster); empty: <index>/milvus.db",
+    )
+    milvus_collection: str = _setting(
+        "report_assistant", "name (and alias) of the Milvus collection with store=milvus"
     )
     auth_file: str = _setting(
         "",

@@ -8,9 +8,13 @@ real model on first start) and drives it from threads, one HTTP client each:
 
 * **single user**: one client asks ``--single`` questions in turn (the baseline latency);
 * **load**: ``--clients`` clients ask ``--questions`` questions in all, each asking its next
-  question as soon as the last is answered (no think time: the hardest closed loop);
+  question as soon as the last is answered (no think time: the hardest closed loop), through
+  ``/ask`` and then through the chat's own endpoint; printed as throughput and its share of
+  the CPU bound (cores x 1000 / CPU-ms per question, timed in this process on the same
+  questions: :mod:`benchmarks.saturation`, which repeats it and compares with older code);
 * **users**: the same clients with a think time (``--think`` seconds, random up to twice
-  that) between questions, as people at a chat would;
+  that) between questions, as people at a chat would; printed as its p95 against the
+  single user's;
 * **overload**: a second server with ``--max-queue`` waiting places gets ``--burst``
   questions at once; those beyond the queue must be refused at once with the polite
   "busy" message and ``Retry-After``, and every other one answered;
@@ -28,12 +32,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from benchmarks.saturation import cpu_ms, in_process, questions_once
 from tests.support.load import ASKERS, Run, burst, drive, rss_kb, server, soak, table
 from tests.support.questions import latency_questions
 
@@ -52,14 +58,32 @@ def full_run(args: argparse.Namespace, folder: Path, log: Callable[[str], None] 
         log(f"server pid {pid} at {url}, RSS {rss_kb(pid) / 1024:.0f} MiB")
         runs.append(drive(url, pool[: args.single], 1, client=args.client, name="single user"))
         log(table(runs[-1:]))
-        load = [rng.choice(pool) for _ in range(args.questions)]
-        runs.append(drive(url, load, args.clients, client=args.client, name="load"))
-        log(table(runs[-1:]))
-        log(f"load p95 is {runs[-1].p95_ms / max(runs[0].p95_ms, 1e-9):.1f}x the single-user p95")
+        fresh = questions_once()
+        work = in_process(folder)
+        for kind, client in (("ask", args.client), ("chat", "chat")):
+            asked = fresh(args.questions)
+            ms = cpu_ms(work[kind], asked, fresh(20))
+            runs.append(drive(url, asked, args.clients, client=client, name=f"load ({kind})"))
+            bound = (os.cpu_count() or 1) * 1000 / ms
+            runs[-1].extra = {
+                "cpu_ms_per_question": round(ms, 2),
+                "share_of_cpu_bound": runs[-1].per_second / bound,
+            }
+            log(table(runs[-1:]))
+            log(
+                f"saturation ({kind}, {args.clients} clients back to back): {runs[-1].per_second} "
+                f"questions/s = {runs[-1].per_second / bound:.0%} of the CPU bound ({os.cpu_count()} "
+                f"cores x 1000 / {ms:.2f} CPU-ms per question in process; load average "
+                f"{os.getloadavg()[0]:.1f})"
+            )
         if args.think:
             users = [rng.choice(pool) for _ in range(min(args.questions, 20 * args.clients))]
             runs.append(drive(url, users, args.clients, client=args.client, think=args.think, name="users"))
             log(table(runs[-1:]))
+            log(
+                f"users pausing 0-{2 * args.think:.0f} s: p95 {runs[-1].p95_ms:.0f} ms = "
+                f"{runs[-1].p95_ms / max(runs[0].p95_ms, 1e-9):.1f}x the single-user p95"
+            )
         if args.soak:
             questions = [rng.choice(pool) for _ in range(args.soak)]
             runs.append(soak(url, pid, questions, args.clients, client=args.client))

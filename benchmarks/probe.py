@@ -86,6 +86,12 @@ class TimedEmbedder:
     def dimension(self) -> int:
         return self.inner.dimension
 
+    @property
+    def encoder_id(self) -> str:
+        from assistant.embedding import encoder_id
+
+        return encoder_id(self.inner)
+
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         started = time.perf_counter()
         out = self.inner.embed(texts, progress=progress)

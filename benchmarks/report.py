@@ -4,30 +4,28 @@
 
 Reads ``benchmarks/results/{scale,encoders,txtai}.json`` (whichever exist) and replaces the
 text between ``<!-- scale:begin -->`` and ``<!-- scale:end -->`` in docs/BENCHMARKS.md,
-leaving the rest of the page as it is. The plot (``docs/benchmarks-scaling.png``) needs
+and the indexing/cache/serving section (:mod:`benchmarks.report_engine`) between
+``<!-- engine:begin -->`` and ``<!-- engine:end -->``, leaving the rest of the page as it is.
+The plot (``docs/benchmarks-scaling.png``) needs
 matplotlib (the ``bench`` extra).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from benchmarks.report_engine import load_result as _load
+from benchmarks.report_engine import mark as _mark
+from benchmarks.report_engine import splice
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 PLOT = ROOT / "docs" / "benchmarks-scaling.png"
 BEGIN, END = "<!-- scale:begin -->", "<!-- scale:end -->"
 ORDER = ("real", "10k", "100k", "1m")
 MACHINE_GIB = 24
 P95_LIMIT_MS = 120
-
-
-def _load(name: str) -> dict[str, Any]:
-    path = RESULTS / f"{name}.json"
-    data: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
-    return data
 
 
 def _n(x: float) -> str:
@@ -157,10 +155,6 @@ def limits(rows: list[dict[str, Any]], rate: float | None = None) -> list[str]:
     return (
         [head, "", "**Where one machine stops being enough**: " + "; ".join(parts) + "."] if parts else [head]
     )
-
-
-def _mark(ok: bool) -> str:
-    return "met" if ok else "**not met**"
 
 
 def targets(scale: dict[str, Any], tx: dict[str, Any]) -> list[str]:
@@ -432,7 +426,7 @@ def render() -> None:
         text = text[: text.index(BEGIN)] + "\n".join(lines) + text[text.index(END) + len(END) :]
     else:
         text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    DOC.write_text(splice(text), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -27,13 +27,13 @@ import numpy as np
 
 from assistant.forces import known_forces
 from assistant.ingest import discover, load_report
-from assistant.passages import dense_units, report_passages
+from assistant.passages import dense_units, report_passages, sentence_spans
 from assistant.records import Passage, ReportMeta
 from assistant.settings import Settings
 from assistant.store import layout
-from assistant.store.build import _write_version, index_settings
+from assistant.store.build import index_settings
 from assistant.store.manifest import ReportEntry
-from assistant.store.write import Contents
+from assistant.store.writer import write_version
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -84,6 +84,44 @@ def write_corpus(folder: Path, passages: int, source: Path | None = None) -> lis
         force, year = variant_name(i)
         path = folder / f"{re.sub(r'[^a-z0-9]+', '-', force.lower())}-peel-{year}-{i:05d}.txt"
         path.write_text(rewrite(base, force, year, random.Random(i)), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _body_line(line: str) -> bool:
+    """A paragraph, bullet or lead-in line (not a heading, title or grade line)."""
+    end = line.rstrip()
+    if not end or end.endswith("?"):
+        return False
+    return len(end) > 60 or end[-1] in ".;:," or end.endswith((" and", " or"))
+
+
+def write_distinct_corpus(folder: Path, copies: int, source: Path | None = None) -> list[Path]:
+    """``copies`` copies of the real report in which no unit text repeats: text no cache can help.
+
+    Every sentence of every paragraph, bullet and lead-in line gets its own reference number,
+    "(ref 123)", before its closing stop, so each sentence and each passage in context differs
+    from every other in the corpus; headings and grade lines stay as they are, so every copy
+    parses into the same structure.
+    """
+    source = source or next(p for p in discover(CORPUS) if p.suffix == ".txt")
+    base = source.read_text(encoding="utf-8").split("\n")
+    folder.mkdir(parents=True, exist_ok=True)
+    paths, number = [], 0
+    for copy in range(copies):
+        lines = []
+        for line in base:
+            if _body_line(line):
+                parts = []
+                for a, b in sentence_spans(line):
+                    sentence = line[a:b].rstrip()
+                    cut = len(sentence.rstrip(".!?;:"))
+                    number += 1
+                    parts.append(f"{sentence[:cut]} (ref {number}){sentence[cut:]}")
+                line = " ".join(parts)
+            lines.append(line)
+        path = folder / f"distinct-{copy:04d}.txt"
+        path.write_text("\n".join(lines), encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -183,7 +221,7 @@ def synthetic_version(
     index_type: str = "auto",
 ) -> Path:
     """Write and publish a version from ready passages and vectors with the store's own writer."""
-    return _write_version(settings, Contents(index_settings(settings), entries, passages, blocks), index_type)
+    return write_version(settings, index_settings(settings), entries, passages, blocks, [], index_type)
 
 
 def describe_version(version: Path) -> dict[str, object]:

@@ -24,7 +24,7 @@ import pytest
 from assistant.errors import StoreError
 from assistant.settings import Settings
 from assistant.store import LiveIndex, UpdateResult, layout, open_index, update_index
-from assistant.store import write as write_module
+from assistant.store import writer as write_module
 from assistant.store.disk import mount_of
 from tests.support.corpus import ROOT
 from tests.support.fakes import FakeEmbedder
@@ -62,6 +62,7 @@ STAGES: dict[str, tuple[Any, str, Callable[[Any], Any]]] = {
     "passages": (write_module, "write_table", _full_after),
     "vectors": (write_module, "save_vectors", _full_after),
     "vocabulary": (write_module, "write_vocabulary", _full_after),
+    "vector cache keys": (write_module, "save_keys", _full_after),
     "CURRENT": (layout, "write_atomic", _current_fails),
 }
 

@@ -37,6 +37,19 @@ class Embedder(Protocol):
         ...
 
 
+def encoder_id(embedder: Embedder) -> str:
+    """What made an embedder's vectors, finer than its model id.
+
+    Stored vectors are reused only for an equal one.
+
+    Backends of one model give comparable vectors (equal :attr:`Embedder.model_id`) but not
+    identical ones (the int8 model's cosine to the full one is ~0.99), so a cache of vectors is
+    keyed by this: an embedder's ``encoder_id`` attribute when it has one, else its model id.
+    """
+    explicit = getattr(embedder, "encoder_id", None)
+    return str(explicit) if explicit else embedder.model_id
+
+
 def normalise_rows(vectors: np.ndarray) -> np.ndarray:
     """Scale each row to unit length (rows of zeros stay zero), as float32 C-contiguous."""
     vectors = np.asarray(vectors, dtype=np.float32)

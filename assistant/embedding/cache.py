@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from assistant.embedding.base import Embedder
+from assistant.embedding.base import Embedder, encoder_id
 
 
 class CachedEmbedder:
@@ -27,6 +27,10 @@ class CachedEmbedder:
     @property
     def dimension(self) -> int:
         return self.inner.dimension
+
+    @property
+    def encoder_id(self) -> str:
+        return encoder_id(self.inner)
 
     def clear(self) -> None:
         """Forget every remembered vector (benchmarks time the encoder this way)."""

@@ -66,6 +66,15 @@ class OnnxEmbedder:
     model_id = "all-MiniLM-L6-v2"
     dimension = 384
 
+    @property
+    def encoder_id(self) -> str:
+        """The model file by name and size: the packaged export and the int8-compute model differ."""
+        try:
+            size = self._model_path.stat().st_size
+        except OSError:
+            size = -1
+        return f"{self.model_id}|onnx|{self._model_path.name}|{size}"
+
     def _load(self) -> tuple[Any, Any]:
         with self._lock:
             if self._session is None:

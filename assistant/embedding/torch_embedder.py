@@ -37,6 +37,10 @@ class SentenceTransformerEmbedder:
     def model_id(self) -> str:
         return canonical_model_id(self._name)
 
+    @property
+    def encoder_id(self) -> str:
+        return f"{self.model_id}|torch"
+
     def _location(self) -> str:
         if self._name in MINILM_NAMES:
             packaged = packaged_minilm()

@@ -39,6 +39,19 @@ class LimitExceeded(Exception):
         return f"refused, as {self.what} (the limit, setting {self.setting}; {RAISE_IT})"
 
 
+SETTINGS = (
+    "max_stream_mb",
+    "max_inflate_mb",
+    "max_pages",
+    "max_objects",
+    "max_text_mb",
+    "max_blocks",
+    "parse_seconds",
+    "parse_memory_mb",
+)
+"""The settings :meth:`Limits.from_settings` reads (flags of ``assistant index`` and ``add``)."""
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one file may expand to while it is read; 0 (the default here) means no limit."""

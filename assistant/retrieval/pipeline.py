@@ -30,7 +30,7 @@ from assistant.retrieval.neighbours import corpus_neighbours, glove
 from assistant.retrieval.query import Query, analyse
 from assistant.retrieval.rank import Ranking, allowed_rows, rank
 from assistant.retrieval.rerank import RERANK_DEPTH, Reranker
-from assistant.retrieval.scope import resolve_scope
+from assistant.retrieval.scope import held_reports, resolve_scope
 from assistant.retrieval.vocabulary import GRADE, closed_class
 from assistant.store.load import LoadedIndex
 
@@ -98,7 +98,8 @@ class Retriever:
 
         index = self._source()
         query = self.analyse(question, index)
-        scope = resolve_scope(query, index.reports, filters, widen)
+        held = index.derived("held reports", lambda: held_reports(index.reports))
+        scope = resolve_scope(query, index.reports, filters, widen, held)
         mask = filters.passage_mask(index.table.columns) if filters else None
         rows = allowed_rows(index, scope.reports, mask)
         lap("analyse")
@@ -269,8 +270,10 @@ def _force_order(scope: Scope, index: LoadedIndex, report_id: str) -> int:
 
 
 def _cited_reports(index: LoadedIndex, scope: Scope, hits: tuple[Hit, ...]) -> dict[str, ReportMeta]:
-    """Metadata of the reports searched and of every report a hit cites."""
-    ids = [*scope.reports, *(p.report_id for h in hits for p in (h.passage, *h.also_in))]
+    """Metadata of every report a hit cites, and of the reports searched when the search was
+    narrowed (the whole library's are not copied into every answer)."""
+    searched = scope.reports if scope.source != "all" else ()
+    ids = [*searched, *(p.report_id for h in hits for p in (h.passage, *h.also_in))]
     return {rid: index.reports[rid] for rid in dict.fromkeys(ids) if rid in index.reports}
 
 

@@ -23,7 +23,7 @@ Reports without a force (thematic reports) are searched only when no force is na
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -43,7 +43,7 @@ _JUDGEMENT_OF_YEAR = re.compile(
 
 
 @dataclass(frozen=True)
-class _Held:
+class Held:
     """A report as the scope rule sees it."""
 
     id: str
@@ -51,11 +51,13 @@ class _Held:
     year: int | None
 
 
-def _held(reports: Mapping[str, ReportMeta]) -> list[_Held]:
-    return [
-        _Held(rid, frozenset(forces_in(m.force) or [m.force]) if m.force else frozenset(), m.year)
+def held_reports(reports: Mapping[str, ReportMeta]) -> tuple[Held, ...]:
+    """Every report's id, forces and year, by id: what :func:`resolve_scope` reads. A library's
+    reports change only with its index version, so callers keep this per version."""
+    return tuple(
+        Held(rid, frozenset(forces_in(m.force) or [m.force]) if m.force else frozenset(), m.year)
         for rid, m in sorted(reports.items())
-    ]
+    )
 
 
 def _years_text(years: Iterable[int | None]) -> str:
@@ -63,7 +65,7 @@ def _years_text(years: Iterable[int | None]) -> str:
     return ", ".join(map(str, held)) or "no year recorded"
 
 
-def _latest_per_force(held: list[_Held], forces: tuple[str, ...]) -> list[_Held]:
+def _latest_per_force(held: list[Held], forces: tuple[str, ...]) -> list[Held]:
     """Each named force's most recent report."""
     out = []
     for force in forces:
@@ -83,16 +85,21 @@ def asks_judgement_of_year(query: Query) -> bool:
 
 
 def resolve_scope(
-    query: Query, reports: Mapping[str, ReportMeta], filters: Filters | None = None, widen: bool = False
+    query: Query,
+    reports: Mapping[str, ReportMeta],
+    filters: Filters | None = None,
+    widen: bool = False,
+    held: Sequence[Held] | None = None,
 ) -> Scope:
-    """The reports to search for ``query`` (see the module docstring for the rule)."""
-    every = tuple(sorted(reports))
+    """The reports to search for ``query`` (see the module docstring for the rule); ``held`` is
+    :func:`held_reports` of ``reports``, computed here when not given."""
+    held = held_reports(reports) if held is None else held
+    every = tuple(h.id for h in held)
     if widen:
         return Scope(reports=every, source="all", widened=True, reason="asked to search every report")
     if filters is not None and (filters.report or filters.force or filters.year):
         allowed = tuple(sorted(filters.allowed_reports(reports.values())))
         return Scope(reports=allowed, source="filters", forces=filters.force, years=filters.year)
-    held = _held(reports)
     forces = tuple(f for f in query.bodies if any(f in h.forces for h in held))
     chosen = [h for h in held if h.forces & set(forces)] if forces else list(held)
     notes: list[str] = []

@@ -8,44 +8,31 @@ keeps its previously indexed passages, and the failure is reported by file name.
 
 from __future__ import annotations
 
-import hashlib
-import itertools
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.embedding import Embedder, canonical_model_id, embed_all, make_embedder
-from assistant.errors import CorpusError, IngestError, LimitError, StoreError
-from assistant.grades import section_grades
-from assistant.ingest import (
-    EXTENSIONS,
-    PARSER_VERSION,
-    Limits,
-    ParsedFile,
-    discover,
-    load_report,
-    refused_files,
-    report_from,
-)
-from assistant.ingest.metadata import sidecar_for
-from assistant.passages import dense_units, report_passages
-from assistant.records import Passage, Report
+from assistant.embedding import Embedder, canonical_model_id, encoder_id, make_embedder
+from assistant.errors import IngestError, StoreError
+from assistant.ingest import PARSER_VERSION, Limits, ParsedFile, refused_files
+from assistant.passages import dense_units
+from assistant.records import Passage
 from assistant.settings import Settings
 from assistant.store import layout
+from assistant.store.distributed import LocalRunner, Runner
+from assistant.store.encode import Progress, UnitEncoder
 from assistant.store.load import verify_files
-from assistant.store.manifest import Manifest, ReportEntry, read_manifest, sha256_file
-from assistant.store.plan import FileState, Skipped, UpdatePlan, plan_update, unique_id
+from assistant.store.manifest import Manifest, ReportEntry, read_manifest
+from assistant.store.plan import UpdatePlan, plan_update
+from assistant.store.reading import parse_changed, scan_corpus
 from assistant.store.table import PassageTable
-from assistant.store.vectors import (
-    load_embeddings,
-    load_offsets,
-    passage_blocks,
-)
-from assistant.store.write import Blocks, Contents, write_version
+from assistant.store.unit_cache import load_keys, open_cache, unit_keys, version_encoder
+from assistant.store.vectors import load_embeddings, load_offsets, passage_blocks
+from assistant.store.writer import check_not_empty, seal, sync_store, write_passages, write_vectors, writing
 
 EMBED_TEXT_VERSION = "3-context+grade+sentences"
 Log = Callable[[str], None]
@@ -58,26 +45,23 @@ def index_settings(settings: Settings) -> dict[str, Any]:
         "parser": PARSER_VERSION,
         "embed_text": EMBED_TEXT_VERSION,
         "lexical": "bm25s-lucene-k1.2-b0.75-snowball-en-2-text+grade",
+        **_store_settings(settings),
     }
 
 
-def scan_corpus(corpus: Path, previous: Manifest | None = None) -> list[FileState]:
-    """Fingerprint every report file; unchanged size+mtime reuses the previous hash (no re-read)."""
-    known = {r.path: r for r in previous.reports} if previous else {}
-    states = []
-    for source in discover(corpus):
-        rel = str(source.relative_to(corpus))
-        stat = source.stat()
-        old = known.get(rel)
-        if old and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns and old.meta.get("sha256"):
-            sha = str(old.meta["sha256"])
-        else:
-            sha = sha256_file(source)
-        sidecar = sidecar_for(source)
-        side_sha = sha256_file(sidecar) if sidecar else ""
-        fingerprint = hashlib.sha256(f"{sha}\x1f{side_sha}".encode()).hexdigest()[:32]
-        states.append(FileState(rel, source, stat.st_size, stat.st_mtime_ns, sha, fingerprint))
-    return states
+def _store_settings(settings: Settings) -> dict[str, Any]:
+    """The search engine, when it is not the default FAISS + bm25s (switching it rebuilds)."""
+    if settings.store == "faiss":
+        return {}
+    from assistant.store.milvus import resolve_uri
+    from assistant.store.milvus_schema import SCHEMA
+
+    return {
+        "store": settings.store,
+        "milvus_schema": SCHEMA,
+        "milvus_uri": resolve_uri(settings),
+        "milvus_collection": settings.milvus_collection,
+    }
 
 
 @dataclass(frozen=True)
@@ -86,9 +70,18 @@ class UpdateResult:
     failures: tuple[IngestError, ...] = ()
     passage_count: int = 0
     embedded: int = 0
+    """Passages of added or changed reports, whose units were looked up or embedded."""
     version: Path | None = None
     seconds: float = 0.0
     reports: tuple[ReportEntry, ...] = field(default=(), repr=False)
+    units: int = 0
+    """Unit texts of those passages (several per passage, see :func:`assistant.passages.dense_units`)."""
+    units_cached: int = 0
+    """Of ``units``: vectors taken from the vector cache (:mod:`assistant.store.unit_cache`)."""
+    units_repeated: int = 0
+    """Of ``units``: texts another unit of this build already had, embedded once for both."""
+    units_encoded: int = 0
+    """Of ``units``: embedded by the model."""
 
 
 def live_manifest(index: Path) -> Manifest | None:
@@ -96,10 +89,14 @@ def live_manifest(index: Path) -> Manifest | None:
     return read_manifest(version) if version else None
 
 
+Blocks = list[np.ndarray]
+"""One ``(units, dim)`` float16 array of vectors per passage (see :func:`assistant.passages.dense_units`)."""
+
+
 def _reuse(
     old_version: Path, old: Manifest, keep: set[str]
-) -> tuple[list[Passage], Blocks, list[ReportEntry]]:
-    """Passages, their vector blocks and the entries of the reports in ``keep`` from the old version."""
+) -> tuple[list[Passage], Blocks, Blocks, list[ReportEntry]]:
+    """The old version's passages of the reports in ``keep``: passages, vector blocks, unit keys, entries."""
     table = PassageTable(old_version)
     try:
         vectors, offsets = load_embeddings(old_version), load_offsets(old_version)
@@ -108,7 +105,12 @@ def _reuse(
         rows = np.flatnonzero(np.isin(np.asarray(table.columns.report), list(codes)))
         passages = [table.get(int(i)) for i in rows]
         blocks = list(passage_blocks(vectors, offsets, rows))
-        return passages, blocks, entries
+        stored = load_keys(old_version)
+        if stored is not None and len(stored) == len(vectors):
+            keys = list(passage_blocks(stored, offsets, rows))
+        else:  # an index from before the cache: key the reused units now
+            keys = [unit_keys(dense_units(p)) for p in passages]
+        return passages, blocks, keys, entries
     finally:
         table.close()
 
@@ -121,14 +123,23 @@ def update_index(
     index_type: str = "auto",
     progress: bool = True,
     log: Log = print,
+    reuse_vectors: bool = True,
+    runner: Runner | None = None,
     parsed: Mapping[str, ParsedFile] | None = None,
 ) -> UpdateResult:
     """Bring the index in ``settings.index`` up to date with ``settings.corpus``.
 
+    Reports are parsed one by one while their units are embedded in the background
+    (:class:`assistant.store.encode.UnitEncoder`), and the passage table and BM25 index are
+    written while the last ones are. With ``reuse_vectors`` (the default) each distinct unit
+    text is embedded once and vectors in the live version's cache are not embedded again;
+    without it, every unit is embedded (how benchmarks measure the cache's gain). ``runner``
+    parses and embeds: this machine by default, or Ray (:mod:`assistant.store.distributed`).
     Each changed file is parsed in a worker process within the limits of the settings
     (:mod:`assistant.ingest.worker`), except those in ``parsed`` (by path in the corpus) whose
     content is unchanged since: files just checked before being added are not parsed twice.
     """
+    runner = runner or LocalRunner()
     started = time.perf_counter()
     wanted = index_settings(settings)
     refused = refused_files(settings.corpus)  # links out of the corpus, undecodable names: never read
@@ -151,53 +162,71 @@ def update_index(
             )
         if plan.rebuild_reason and old is not None:
             log(f"Rebuilding the whole index: {plan.rebuild_reason}.")
-        keep = set(plan.unchanged)
-        todo = [f for f in files if f.path in set(plan.added) | set(plan.updated)]
-        failures: list[IngestError] = list(refused)
-        new_passages: list[Passage] = []
-        entries: dict[str, ReportEntry] = {}
-        skipped: list[Skipped] = []
-        taken = {r.id for r in old.reports if r.path in keep} if old else set()
-        for f in todo:
-            try:
-                ready = (parsed or {}).get(f.path)
-                if ready is not None and ready.sha256 == f.sha256:
-                    report = report_from(ready, f.source, settings.corpus)
-                else:
-                    report = load_report(
-                        f.source, settings.corpus, settings.max_upload_mb * 1_000_000, limits, isolated=True
-                    )
-            except IngestError as exc:
-                failures.append(exc)
-                refused_by = limits.key() if isinstance(exc, LimitError) else ""
-                skipped.append(Skipped(f.path, f.fingerprint, exc.reason, refused_by))
-                if f.path in plan.updated and old is not None:
-                    keep.add(f.path)  # keep what was indexed before rather than lose it
-                    taken |= {r.id for r in old.reports if r.path == f.path}
-                continue
-            report = replace(report, meta=replace(report.meta, id=unique_id(report.meta.id, f.path, taken)))
-            taken.add(report.meta.id)
-            passages = list(report_passages(report))
-            new_passages.extend(passages)
-            entries[f.path] = _entry(f, report, len(passages))
-        if old is not None and old_version is not None and not plan.rebuild_reason:
-            skipped.extend(item for item in old.skipped if item.path in set(plan.unchanged))
-            reused, reused_blocks, reused_entries = _reuse(old_version, old, keep)
-        else:
-            reused, reused_blocks, reused_entries = [], [], []
-        blocks = _embed(new_passages, embedder, settings, progress, log)
-        all_entries = sorted([*reused_entries, *entries.values()], key=lambda r: r.path)
-        passages, ordered = _in_report_order(all_entries, reused, reused_blocks, new_passages, blocks)
-        contents = Contents(wanted, all_entries, passages, ordered, skipped)
-        version = _write_version(settings, contents, index_type)
+        if embedder is None and (plan.added or plan.updated):  # nothing to parse: no model needed
+            embedder = runner.embedder(settings) or make_embedder(
+                settings.model, settings.backend, settings.batch_size, indexing=True
+            )
+        encoder_name = encoder_id(embedder) if embedder is not None else ""
+        cache = (
+            open_cache(old_version, encoder_name, old.vector_encoder, old.dimension)
+            if reuse_vectors and old is not None and embedder is not None
+            else None
+        )
+        bar = Progress(progress)
+        with UnitEncoder(
+            embedder, cache, dedupe=reuse_vectors, bar=bar, chunk=settings.embed_chunk
+        ) as encoder:
+            outcome = parse_changed(settings, files, plan, old, encoder, runner, parsed or {})
+            keep, new_passages, entries, skipped, failures = outcome
+            if old is not None and old_version is not None and not plan.rebuild_reason:
+                skipped.extend(item for item in old.skipped if item.path in set(plan.unchanged))
+                reused, reused_blocks, reused_keys, reused_entries = _reuse(old_version, old, keep)
+            else:
+                reused, reused_blocks, reused_keys, reused_entries = [], [], [], []
+            if new_passages and embedder is not None:
+                log(f"Embedding {len(new_passages)} passages with {embedder.model_id} ...")
+            all_entries = sorted([*reused_entries, *entries], key=lambda r: r.path)
+            combined = [*reused, *new_passages]
+            order = _report_order(all_entries, combined)
+            passages = [combined[i] for i in order]
+            check_not_empty(settings, passages, skipped)
+            with writing(settings.index) as work:  # a failed write (a full disk) leaves nothing of it
+                count = write_passages(work, passages, all_entries)  # while the encoder works
+                encoded = encoder.finish()
+                bar.close()
+                blocks = [*reused_blocks, *encoded.blocks]
+                keys = [*reused_keys, *encoded.keys]
+                ordered = [blocks[i] for i in order]
+                kind, dim = write_vectors(work, ordered, [keys[i] for i in order], index_type)
+                made_by = version_encoder(
+                    old.vector_encoder if reused and old else None, encoder_name, encoded.encoded
+                )
+                live_store = old.store if old is not None else {}
+                store = sync_store(
+                    settings,
+                    wanted,
+                    all_entries,
+                    passages,
+                    ordered,
+                    live_store,
+                    log,
+                    bool(plan.rebuild_reason),
+                )
+                version = seal(
+                    settings, work, wanted, all_entries, (count, dim), kind, skipped, made_by, store, log
+                )
         return UpdateResult(
             plan,
-            tuple(failures),
+            tuple([*refused, *failures]),
             len(passages),
             len(new_passages),
             version,
             time.perf_counter() - started,
             tuple(all_entries),
+            encoded.units,
+            encoded.cached,
+            encoded.repeated,
+            encoded.encoded,
         )
 
 
@@ -220,56 +249,7 @@ def _whole_live_version(index: Path, log: Log) -> tuple[Path | None, Manifest | 
     return version, manifest
 
 
-def _entry(f: FileState, report: Report, count: int) -> ReportEntry:
-    meta = report.meta
-    grades = tuple(g.to_dict() for g in section_grades(report))
-    indexed = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    return ReportEntry(
-        meta.id, f.path, f.fingerprint, f.size, f.mtime_ns, count, meta.to_dict(), grades, indexed
-    )
-
-
-def _embed(
-    passages: list[Passage], embedder: Embedder | None, settings: Settings, progress: bool, log: Log
-) -> Blocks:
-    """Embed every unit of every passage in one batched call; split the result per passage."""
-    if not passages:
-        return []
-    embedder = embedder or make_embedder(
-        settings.model, settings.backend, batch_size=settings.batch_size, indexing=True
-    )
-    units = [dense_units(p) for p in passages]
-    texts = [t for u in units for t in u]
-    log(f"Embedding {len(passages)} passages ({len(texts)} texts) with {embedder.model_id} ...")
-    vectors = embed_all(embedder, texts, progress=progress)
-    del texts
-    bounds = np.cumsum([0, *(len(u) for u in units)])
-    return [vectors[a:b] for a, b in itertools.pairwise(bounds)]
-
-
-def _in_report_order(
-    entries: list[ReportEntry],
-    reused: list[Passage],
-    reused_blocks: Blocks,
-    fresh: list[Passage],
-    fresh_blocks: Blocks,
-) -> tuple[list[Passage], Blocks]:
-    """Merge reused and new passages (with their vector blocks) into the order of ``entries``."""
-    by_report: dict[str, list[tuple[Passage, np.ndarray]]] = {}
-    for plist, blocks in ((reused, reused_blocks), (fresh, fresh_blocks)):
-        for p, block in zip(plist, blocks, strict=True):
-            by_report.setdefault(p.report_id, []).append((p, block))
-    ordered = [pb for e in entries for pb in by_report.get(e.id, [])]
-    return [p for p, _ in ordered], [b for _, b in ordered]
-
-
-def _write_version(settings: Settings, contents: Contents, index_type: str) -> Path:
-    if not contents.passages:
-        reasons = (
-            "; ".join(f"{s.path}: {s.reason}" for s in contents.skipped) or "the folder has no report files"
-        )
-        raise CorpusError(
-            f"nothing to index in {settings.corpus} ({reasons}); add report files "
-            f"({', '.join(sorted(EXTENSIONS))}) and run `assistant index`"
-        )
-    return write_version(settings.index, contents, index_type)
+def _report_order(entries: list[ReportEntry], passages: list[Passage]) -> list[int]:
+    """Positions of ``passages`` grouped by report in the order of ``entries`` (stable within a report)."""
+    rank = {e.id: n for n, e in enumerate(entries)}
+    return sorted(range(len(passages)), key=lambda i: rank.get(passages[i].report_id, len(rank)))

@@ -1,6 +1,6 @@
 """What to say when a file cannot be written: which device is full, and what to do.
 
-A build that fails while writing (:func:`assistant.store.write.write_version`) removes what it
+A build that fails while writing (:func:`assistant.store.writer.writing`) removes what it
 wrote and leaves the live version in service; :func:`write_failure` turns the ``OSError`` into
 one line naming the folder, the device it is on and the free space, with the fix.
 :func:`explain` gives the two halves (what happened, what to do) for other writers, such as

@@ -1,7 +1,7 @@
 """What an update would do, decided without touching the disk: the planner and its records.
 
 :func:`plan_update` compares the files found in the corpus (:class:`FileState`, from
-:func:`assistant.store.build.scan_corpus`) with the live manifest; :class:`Skipped` records a
+:func:`assistant.store.reading.scan_corpus`) with the live manifest; :class:`Skipped` records a
 file that failed to parse, persisted in the manifest so it is not retried until it changes;
 :func:`unique_id` gives every report an id no other report has. The stateful writer that carries
 a plan out is :mod:`assistant.store.build`.

@@ -9,7 +9,7 @@ default: analytics off, no share link, bound to 127.0.0.1, system fonts only.
 # time to find the ``gr.EventData`` parameter, and ``gr`` is only a local name.
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,21 @@ def launch_options(gr: Any) -> dict[str, Any]:
     return {"theme": style.theme(gr), "css": style.CSS}
 
 
+def api_answer(assistant: Assistant, data: Sequence[Any]) -> dict[str, Any]:
+    """What ``/ask`` returns for ``data`` = ``[question, k]``: the JSON of ``assistant ask --json``.
+
+    ``k`` may be left out (the ``k`` setting) or sent as ``5.0`` (JSON numbers); a question the
+    assistant refuses is answered with its error, as the CLI prints it.
+    """
+    question = data[0] if data else ""
+    k = data[1] if len(data) > 1 and data[1] is not None else assistant.settings.k
+    whole = int(k) if isinstance(k, float) and float(k).is_integer() else k
+    try:
+        return answer_dict(assistant.ask(question, k=whole))
+    except AssistantError as exc:
+        return {"question": str(question), "abstained": True, "passages": [], "error": str(exc)}
+
+
 def build_app(
     assistant: Assistant, access: Access | None = None, export_dir: Path | None = None, mcp: bool = False
 ) -> Any:
@@ -80,17 +95,10 @@ def build_app(
     private = {"api_visibility": "private"}
     api_sessions = ApiSessions()
 
-    default_k = assistant.settings.k
-
     def ask(question: str, k: int | None = None, request: gr.Request = None) -> dict[str, Any]:  # type: ignore[name-defined]
         """Same JSON as `assistant ask --json`; ``k`` (passages to return) defaults to the setting."""
         api_sessions.finished(demo, session_key(request))
-        k = default_k if k is None else k
-        whole = int(k) if isinstance(k, float) and float(k).is_integer() else k  # JSON may send 5.0
-        try:
-            return answer_dict(assistant.ask(question, k=whole))
-        except AssistantError as exc:
-            return {"question": str(question), "abstained": True, "passages": [], "error": str(exc)}
+        return api_answer(assistant, [question, k])
 
     with gr.Blocks(title="Report assistant", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
         latest = gr.State(None)
@@ -252,7 +260,7 @@ def storage_secret(settings: Settings) -> str:
 
 def serve(settings: Settings, log: Callable[[str], None] = print, block: bool = True) -> Any:
     """Open the assistant (building the index if needed) and serve the chat (see ui/server.py)."""
-    from assistant.ui import server
+    from assistant.ui import fast_ask, server
 
     logins = server.read_logins(settings, log=log)
     warning = server.exposure_warning(settings, logins)
@@ -266,7 +274,10 @@ def serve(settings: Settings, log: Callable[[str], None] = print, block: bool = 
     demo = build_app(assistant, access, temp / "briefings", mcp=settings.mcp)
     demo.queue(**server.queue_options(settings))
     options = server.launch_options(settings, logins, False, access, log, API_DEFAULTS)
+    server.skip_missing_imports()
     demo.launch(**options, **launch_options(_gradio()))
+    pool = fast_ask.answer_pool(settings, lambda data: api_answer(assistant, data))
+    fast_ask.install(demo.app, pool, server.busy_response)
     if settings.mcp:
         try:
             mcp_tools.check_started(demo)

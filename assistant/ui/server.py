@@ -9,7 +9,8 @@ What makes the server safe to leave running for a team (docs/RELIABILITY.md has 
   (it would show in ``ps`` and shell history).
 * At most :data:`CONCURRENCY` questions are answered at once and ``max_queue`` wait; beyond
   that a request gets HTTP 503 with :data:`BUSY` and ``Retry-After`` at once, instead of an
-  unbounded wait (the page shows Gradio's own "busy, please try again").
+  unbounded wait (the page shows Gradio's own "busy, please try again"). ``/ask`` is answered
+  off the event loop by ``serve_workers`` threads (:mod:`assistant.ui.fast_ask`), same limits.
 * No share link, no analytics or version check, no monitoring dashboard, no run history (it
   can send runs to a Hugging Face bucket), no MCP server unless ``--mcp``, no server-side rendering,
   no PWA.
@@ -27,6 +28,7 @@ import importlib.util
 import os
 import shutil
 import stat
+import sys
 import tempfile
 import threading
 import time
@@ -271,3 +273,22 @@ def private_temp_dir(settings: Settings) -> Path:
         atexit.register(shutil.rmtree, path, True)
     os.environ["GRADIO_TEMP_DIR"] = str(path)
     return path
+
+
+def skip_missing_imports() -> None:
+    """Make Gradio's per-event ``import matplotlib`` fail at once when matplotlib is not installed.
+
+    Gradio wraps every event in a matplotlib backend switch that imports it twice; when it is
+    not installed, each attempt searches every folder on the path again -- a tenth of the
+    event loop's time under load. Marking the module absent (``None`` in ``sys.modules``) makes
+    the import raise at once, as it would anyway; nothing changes when matplotlib is installed.
+    """
+    if "matplotlib" not in sys.modules and importlib.util.find_spec("matplotlib") is None:
+        sys.modules["matplotlib"] = None  # type: ignore[assignment]
+
+
+def busy_response() -> Any:
+    """HTTP 503 with :data:`BUSY` and ``Retry-After``, as the guard answers a full Gradio queue."""
+    from starlette.responses import JSONResponse
+
+    return JSONResponse({"detail": BUSY}, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})

@@ -1,41 +1,31 @@
-"""Many users asking the chat server at once: HTTP askers, load drivers, and the server they drive.
+"""Many users asking the chat server at once: load drivers and the server they drive.
 
 Shared by the load tests (``tests/test_load.py``, ``tests/test_reliability_server.py``) and
 the load benchmark (``python -m benchmarks.load``, which describes the runs). Each simulated
-user is a thread with its own HTTP client; an answer counts only if it is the ``ask --json``
-object with passages, a refusal only if it is the polite "busy" message with ``Retry-After``.
+user is a thread with its own client (:mod:`tests.support.askers`, which says what counts as an
+answer and what as a polite refusal).
 """
 
 from __future__ import annotations
 
-import json
 import random
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import numpy as np
 
+from tests.support.askers import ASKERS, HttpAsker, Outcome
 from tests.support.corpus import REPORT
 from tests.support.server import running_chat
 
-TIMEOUT = 120.0
-
-
-@dataclass
-class Outcome:
-    """One question: answered, refused as busy, or failed (anything else)."""
-
-    kind: str  # "answered" | "busy" | "error"
-    ms: float
-    detail: str = ""
+__all__ = ["ASKERS", "HttpAsker", "Outcome", "Run", "burst", "drive", "rss_kb", "server", "soak", "table"]
 
 
 @dataclass
@@ -82,95 +72,6 @@ class Run:
     @property
     def error_count(self) -> int:
         return self.questions - self.answered - self.busy
-
-
-# -- one question, two ways --------------------------------------------------------------------
-
-
-class HttpAsker:
-    """Gradio's HTTP API without a client library: join the queue, then read the event stream."""
-
-    def __init__(self, base: str, k: int = 5) -> None:
-        self.base = base.rstrip("/")
-        self.k = k
-        self.http = httpx.Client(timeout=TIMEOUT)
-
-    def ask(self, question: str) -> Outcome:
-        from assistant.ui.server import BUSY
-
-        started = time.perf_counter()
-        try:
-            joined = self.http.post(f"{self.base}/gradio_api/call/ask", json={"data": [question, self.k]})
-            if joined.status_code == 503:
-                polite = BUSY in joined.text and joined.headers.get("retry-after")
-                kind = "busy" if polite else "error"
-                return Outcome(
-                    kind, _ms(started), "" if polite else f"503 without the busy message: {joined.text}"
-                )
-            if joined.status_code != 200:
-                return Outcome("error", _ms(started), f"HTTP {joined.status_code}: {joined.text[:200]}")
-            event = joined.json()["event_id"]
-            with self.http.stream("GET", f"{self.base}/gradio_api/call/ask/{event}") as stream:
-                kind = ""
-                for line in stream.iter_lines():
-                    if line.startswith("event:"):
-                        kind = line.split(":", 1)[1].strip()
-                    elif line.startswith("data:") and kind in ("complete", "error"):
-                        return _judge(kind, line[5:].strip(), started)
-            return Outcome("error", _ms(started), "the event stream ended without a result")
-        except (httpx.HTTPError, ValueError, KeyError) as exc:
-            return Outcome("error", _ms(started), f"{type(exc).__name__}: {exc}")
-
-    def close(self) -> None:
-        self.http.close()
-
-
-class GradioAsker:
-    """The same through ``gradio_client`` (one Client per simulated user)."""
-
-    def __init__(self, base: str, k: int = 5) -> None:
-        from gradio_client import Client
-
-        self.client = Client(base, verbose=False)
-        self.k = k
-
-    def ask(self, question: str) -> Outcome:
-        from gradio_client.exceptions import AppError
-
-        started = time.perf_counter()
-        try:
-            result = self.client.predict(question, self.k, api_name="/ask")
-        except AppError as exc:
-            return Outcome("error", _ms(started), f"AppError: {exc}")
-        except Exception as exc:  # gradio_client raises QueueError, httpx errors, ... when busy or broken
-            kind = "busy" if "queue is full" in str(exc).lower() else "error"
-            return Outcome(kind, _ms(started), f"{type(exc).__name__}: {exc}")
-        return _judge("complete", json.dumps([result]), started)
-
-    def close(self) -> None:
-        self.client.close()
-
-
-def _ms(started: float) -> float:
-    return (time.perf_counter() - started) * 1000
-
-
-def _judge(kind: str, data: str, started: float) -> Outcome:
-    """An answer must be the ``ask --json`` object with passages; anything else is an error."""
-    ms = _ms(started)
-    if kind != "complete":
-        return Outcome("error", ms, f"event {kind}: {data[:200]}")
-    try:
-        answer = json.loads(data)[0]
-    except (ValueError, IndexError, TypeError):
-        return Outcome("error", ms, f"not JSON: {data[:200]}")
-    if not isinstance(answer, dict) or "error" in answer or not answer.get("passages"):
-        return Outcome("error", ms, f"no passages: {str(answer)[:200]}")
-    return Outcome("answered", ms)
-
-
-Asker = HttpAsker | GradioAsker
-ASKERS: dict[str, Callable[[str], Asker]] = {"http": HttpAsker, "gradio": GradioAsker}
 
 
 # -- drivers -----------------------------------------------------------------------------------

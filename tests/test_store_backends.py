@@ -1,6 +1,6 @@
 """Both search backends -- FAISS + bm25s (default) and a Milvus collection -- through the same
 build and the same ranking: add, update and remove reports, a build that fails part-way, and
-the same answers (with a deterministic fake embedder; the real model is in test_milvus_real.py).
+the same answers (with a deterministic fake embedder; the real model is in test_scale_real.py).
 
 The Milvus cases run when the ``milvus`` extra (pymilvus 2.5 + milvus-lite 2.5.1) is installed.
 """

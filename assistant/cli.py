@@ -23,7 +23,7 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _add_setting(parser: argparse.ArgumentParser, name: str, *flags: str, **kwargs: Any) -> None:
+def _add_setting(parser: argparse._ActionsContainer, name: str, *flags: str, **kwargs: Any) -> None:
     parser.add_argument(
         *(flags or (f"--{name.replace('_', '-')}",)),
         dest=name,
@@ -40,6 +40,17 @@ def _common(parser: argparse.ArgumentParser) -> None:
     _add_setting(parser, "corpus", metavar="DIR")
     _add_setting(parser, "index", metavar="DIR")
     _add_setting(parser, "model", metavar="NAME")
+    _add_setting(parser, "store")
+    _add_setting(parser, "milvus_uri", metavar="URI")
+    _add_setting(parser, "milvus_collection", metavar="NAME")
+
+
+def _limits(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("limits on what one report file may expand to while it is read")
+    from assistant.ingest.limits import SETTINGS
+
+    for name in SETTINGS:
+        _add_setting(group, name, type=int, metavar="N")
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
@@ -69,6 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_setting(p, "batch_size", type=int, metavar="N")
     _add_setting(p, "backend")
+    _limits(p)
+    p.add_argument(
+        "--ray",
+        default=None,
+        metavar="ADDRESS|auto",
+        help="parse and embed on a Ray cluster (auto: start one on this machine); "
+        "needs pip install -e '.[ray]'",
+    )
 
     p = sub.add_parser("ask", help="ask a question; print the best passages with citations")
     _common(p)
@@ -105,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_setting(p, "host")
     _add_setting(p, "port", type=int)
     _add_setting(p, "backend")
+    _limits(p)
     _add_setting(p, "max_upload_mb", type=int, metavar="MB")
     _add_setting(p, "max_queue", type=int, metavar="N")
     _add_setting(p, "auth_file", metavar="FILE")
@@ -114,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("add", help="copy report files into the corpus and index them")
     _common(p)
+    _limits(p)
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
 
     p = sub.add_parser("remove", help="remove a report from the corpus and the index")
@@ -153,8 +174,17 @@ def _filters_from(args: argparse.Namespace) -> Any:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from assistant.store import describe, update_index
+    from assistant.store.distributed import runner_for
 
-    result = update_index(_settings(args), rebuild=args.rebuild, index_type=args.index_type, log=_err)
+    runner = runner_for(args.ray)
+    try:
+        result = update_index(
+            _settings(args), rebuild=args.rebuild, index_type=args.index_type, log=_err, runner=runner
+        )
+    finally:
+        close = getattr(runner, "close", None)
+        if close:
+            close()
     for failure in result.failures:
         _err(f"Skipped {failure}")
     print(describe(result))

@@ -55,7 +55,7 @@ def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> 
 
 def cmd_reports(args: argparse.Namespace) -> int:
     from assistant.outline import library_rows
-    from assistant.store import live_reports, open_index
+    from assistant.store import describe_store, live_reports, live_store, open_index
 
     settings = _settings(args)
     entries = {e.id: e for e in live_reports(settings.index)}
@@ -67,12 +67,17 @@ def cmd_reports(args: argparse.Namespace) -> int:
         rows, skipped = library_rows(index, settings.corpus)
     finally:
         index.close()
-    if args.json:  # the manifest entry's keys first, as before; the browsing facts added
+    store = live_store(settings.index)
+    if args.json:  # the manifest entry's keys first, as before; the browsing facts and store added
         print(
             json.dumps(
-                [{**entries[r.id].to_dict(), **r.to_dict()} for r in rows], ensure_ascii=False, indent=1
+                [{**entries[r.id].to_dict(), **r.to_dict(), "store": store} for r in rows],
+                ensure_ascii=False,
+                indent=1,
             )
         )
+    else:
+        _err(f"Index {settings.index}: {describe_store(store)}")
     for r in [] if args.json else rows:
         cells = (r.id, r.title, r.force or "-", r.year or "-", r.passages, r.path, r.format, r.pages or "-")
         print("\t".join(map(str, cells)))

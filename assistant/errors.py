@@ -4,6 +4,7 @@ AssistantError                 root: interfaces catch this and print its message
 ├── SettingsError              a setting has a bad value (names the setting and allowed values)
 ├── CorpusError                the corpus folder is missing or empty
 ├── IngestError                one report file cannot be read (names the file); others still index
+│   └── LimitError             it expands past a limit of the settings (names the limit and setting)
 ├── ModelError                 the embedding or reranking model cannot be loaded offline
 ├── StoreError                 the index on disk is missing, stale or damaged (says how to rebuild)
 │   └── StoreLockedError       another process is writing the index
@@ -34,6 +35,10 @@ class IngestError(AssistantError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class LimitError(IngestError):
+    """One report file was refused for expanding past a limit (its reason names the setting to raise)."""
 
 
 class ModelError(AssistantError):

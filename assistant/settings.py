@@ -74,6 +74,32 @@ class Settings:
     max_upload_mb: int = _setting(
         50, "largest report file accepted (uploaded, added, or found in the corpus folder), in MB"
     )
+    max_stream_mb: int = _setting(
+        64,
+        "most that one compressed part of a file (a PDF stream, a part of a .docx) may inflate to, "
+        "in MB; checked while inflating; 0: no limit",
+    )
+    max_inflate_mb: int = _setting(
+        256, "most that all compressed parts of one file together may inflate to, in MB; 0: no limit"
+    )
+    max_pages: int = _setting(2000, "most pages one PDF may have; 0: no limit")
+    max_objects: int = _setting(
+        500_000,
+        "most objects one file may hold (PDF objects, XML/HTML elements, Markdown tokens); 0: no limit",
+    )
+    max_text_mb: int = _setting(
+        10, "most text one file may yield, in millions of characters (MB of plain text); 0: no limit"
+    )
+    max_blocks: int = _setting(
+        20_000, "most paragraphs, headings and list items one file may yield; 0: no limit"
+    )
+    parse_seconds: int = _setting(
+        120, "longest one file may take to read, in seconds (its reader is then stopped); 0: no limit"
+    )
+    parse_memory_mb: int = _setting(
+        1024,
+        "most memory (address space) the separate process reading one file may use, in MB; 0: no limit",
+    )
     max_queue: int = _setting(
         64, "questions the chat holds waiting at most; beyond that it answers 'busy, try again'"
     )
@@ -82,6 +108,20 @@ class Settings:
         "threads answering /ask questions at once, 0 for one per CPU core: search and encoding run "
         "in FAISS, onnxruntime and numpy, which release Python's lock, so one thread per core keeps "
         "every core busy and more threads would only queue inside them",
+    )
+    store: str = _setting(
+        "faiss",
+        "where passages are searched: faiss (FAISS + bm25s files in the index folder) or milvus "
+        "(a Milvus collection; pip install -e '.[milvus]'; see docs/SCALE.md)",
+        ("faiss", "milvus"),
+    )
+    milvus_uri: str = _setting(
+        "",
+        "the Milvus to use with store=milvus: a local file ending .db (embedded Milvus Lite) or "
+        "http://host:19530 (a server or cluster); empty: <index>/milvus.db",
+    )
+    milvus_collection: str = _setting(
+        "report_assistant", "name (and alias) of the Milvus collection with store=milvus"
     )
     auth_file: str = _setting(
         "",

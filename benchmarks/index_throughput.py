@@ -44,8 +44,9 @@ from assistant.ingest import discover, load_report
 from assistant.passages import dense_units, report_passages
 from assistant.settings import Settings, load_settings
 from assistant.store import open_index, update_index
-from assistant.store.build import index_settings, report_entry, scan_corpus
+from assistant.store.build import index_settings
 from assistant.store.manifest import read_manifest
+from assistant.store.reading import report_entry, scan_corpus
 from assistant.store.writer import write_version
 from benchmarks.probe import commit, write_results
 from benchmarks.synth import write_corpus, write_distinct_corpus

@@ -8,7 +8,7 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
 fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/python -m pip install -q -e '.[test,milvus,ray]'
 .venv/bin/ruff check assistant tests benchmarks
 .venv/bin/ruff format --check assistant tests benchmarks
 .venv/bin/mypy

@@ -11,6 +11,7 @@ import pytest
 from assistant.errors import IngestError
 from assistant.ingest import load_report, sniff_format
 from assistant.ingest.docx import parse_docx
+from assistant.ingest.limits import Limits
 from tests.support.fixtures import reference_structure, structure, write_docx
 
 
@@ -48,7 +49,7 @@ def test_core_title_is_used_when_no_title_paragraph_and_tables_become_rows(tmp_p
     document.add_paragraph("Numbered point.", style="List Number")
     buffer = io.BytesIO()
     document.save(buffer)
-    parsed = parse_docx(buffer.getvalue(), "kent.docx")
+    parsed = parse_docx(buffer.getvalue(), "kent.docx", Limits())
     assert [(e.kind, e.text, e.level) for e in parsed.elements] == [
         ("heading", "How good is the force?", 1),
         ("grade", "Good", 1),

@@ -8,6 +8,7 @@ import pytest
 
 from assistant.ingest import parse_bytes
 from assistant.ingest.html import parse_html
+from assistant.ingest.limits import Limits
 from assistant.ingest.lines import parse_date
 from assistant.passages import report_passages
 from assistant.records import Report
@@ -59,7 +60,7 @@ def test_page_without_main_element_still_drops_header_and_footer() -> None:
     <table><tr><th>Area</th><th>Grade</th></tr><tr><td>Investigation</td><td>Good</td></tr></table>
     <h3 hidden>Hidden heading</h3><p style="display: none">Hidden text.</p>
     <!-- a comment --></div><footer>Contact us</footer></body></html>"""
-    parsed = parse_html(page, "kent.html")
+    parsed = parse_html(page, "kent.html", Limits())
     kinds = [(e.kind, e.text) for e in parsed.elements]
     assert kinds == [
         ("heading", "How good is the force?"),

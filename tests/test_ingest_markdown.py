@@ -8,6 +8,7 @@ import pytest
 
 from assistant.errors import IngestError
 from assistant.ingest import parse_bytes
+from assistant.ingest.limits import Limits
 from assistant.ingest.markdown import parse_markdown
 from tests.support.fixtures import markdown, reference_structure, structure
 
@@ -45,7 +46,7 @@ Strengths include:
 |------|-------|
 | Investigation | Good |
 """
-    parsed = parse_markdown(text.encode(), "kent.md")
+    parsed = parse_markdown(text.encode(), "kent.md", Limits())
     assert [(e.kind, e.text) for e in parsed.elements] == [
         ("heading", "How good is the force?"),
         ("grade", "Good"),
@@ -62,7 +63,9 @@ Strengths include:
 
 
 def test_toml_front_matter_and_bad_year() -> None:
-    parsed = parse_markdown(b'+++\nyear = 2020\nsource_url = "https://example.org/r"\n+++\n\nText.\n', "r.md")
+    parsed = parse_markdown(
+        b'+++\nyear = 2020\nsource_url = "https://example.org/r"\n+++\n\nText.\n', "r.md", Limits()
+    )
     assert parsed.meta == {"year": 2020, "source_url": "https://example.org/r"}
     with pytest.raises(IngestError, match="year must be a number"):
-        parse_markdown(b"---\nyear: soon\n---\n\nText.\n", "r.md")
+        parse_markdown(b"---\nyear: soon\n---\n\nText.\n", "r.md", Limits())

@@ -9,7 +9,8 @@ import pytest
 
 from assistant.errors import IngestError
 from assistant.ingest import load_report, sniff_format
-from assistant.ingest.pdf import NO_TEXT, Vocabulary, join_lines
+from assistant.ingest.pdf import Vocabulary, join_lines
+from assistant.ingest.pdf_read import NO_TEXT
 from assistant.ingest.structure import normalise_space
 from assistant.passages import report_passages
 from assistant.records import Report

@@ -227,9 +227,10 @@ def test_any_bytes_are_a_report_or_an_ingest_error_naming_the_file(file: tuple[b
 
 def test_lone_surrogates_from_a_parser_become_replacement_characters(monkeypatch: pytest.MonkeyPatch) -> None:
     from assistant import ingest
+    from assistant.ingest.limits import Limits
     from assistant.ingest.structure import Parsed
 
-    def leaky(data: bytes, name: str) -> Parsed:  # as a PDF font map might decode
+    def leaky(data: bytes, name: str, limits: Limits) -> Parsed:  # as a PDF font map might decode
         text = "Ti\udfffle\n\nWhat?\n\nBad \ud800 glyph.\n"
         return Parsed(text, parse_text(text), {"publisher": "P\udfff"})
 

@@ -14,9 +14,9 @@ from assistant.errors import CorpusError, StoreError, StoreLockedError
 from assistant.passages import dense_units
 from assistant.settings import Settings
 from assistant.store import UpdateResult, check_index, ensure_index, layout, open_index, update_index
-from assistant.store.build import scan_corpus
 from assistant.store.manifest import MANIFEST, Manifest, read_manifest
 from assistant.store.plan import Skipped, plan_update
+from assistant.store.reading import scan_corpus
 from tests.support.corpus import REPORT
 from tests.support.fakes import FakeEmbedder
 

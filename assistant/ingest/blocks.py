@@ -2,7 +2,8 @@
 
 A parser walks its document and hands each block -- title, heading, paragraph, list item --
 to an :class:`ElementBuilder`, which writes the extracted text (blocks separated by a blank
-line, so ``text[start:end]`` is the block) and records the :class:`Element` with its offsets.
+line, so ``text[start:end]`` is the block) and records the :class:`Element` with its offsets,
+stopping the parse as soon as the file yields more text or blocks than its :class:`Limits` allow.
 Paragraph-like blocks are classified the same way for every format (and the text scrape) by
 :func:`assistant.ingest.lines.classify_paragraph`.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from assistant.ingest.limits import Limits
 from assistant.ingest.lines import classify_paragraph
 from assistant.ingest.structure import Element, ElementKind, Parsed, normalise_space
 
@@ -29,7 +31,8 @@ class ElementBuilder:
 
     SEPARATOR = "\n\n"
 
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
         self._parts: list[str] = []
         self._pos = 0
         self.elements: list[Element] = []
@@ -42,6 +45,7 @@ class ElementBuilder:
         start = self._pos
         self._parts.append(text)
         self._pos += len(text)
+        self.limits.check_text(self._pos)
         return start, self._pos
 
     def add(
@@ -60,6 +64,7 @@ class ElementBuilder:
             return
         start, end = self.write(text)
         self.elements.append(Element(kind, value or text, start, end, level, page, page_label))
+        self.limits.check_blocks(len(self.elements))
 
     def add_paragraph(
         self, text: str, *, bullet: bool = False, page: int | None = None, page_label: str | None = None

@@ -16,8 +16,10 @@ from pathlib import Path
 
 from assistant.errors import CorpusError, IngestError
 from assistant.ingest.formats import EXTENSIONS, parse_format
+from assistant.ingest.limits import Limits
 from assistant.ingest.metadata import EDITABLE, SIDECAR_SUFFIXES, from_elements, slugify, with_sidecar
-from assistant.ingest.structure import assemble
+from assistant.ingest.structure import Parsed, assemble
+from assistant.ingest.worker import ParsedFile
 from assistant.records import Report, ReportMeta
 
 
@@ -100,55 +102,99 @@ def report_id(path: Path, corpus: Path) -> str:
     return slugify(str(rel.with_suffix("")))
 
 
-def parse_bytes(data: bytes, path: Path, corpus: Path) -> Report:
-    """Parse file contents already read; raises :class:`IngestError` naming the file.
+def _failure(exc: Exception) -> str:
+    detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return f"could not be parsed ({type(exc).__name__}{': ' + detail if detail else ''})"
 
-    Whatever a damaged or hostile file makes a parser library raise (``RecursionError``,
-    ``MemoryError``, an internal assertion) becomes an :class:`IngestError` for that file, so
-    one bad file can never stop the others from being indexed.
+
+def parse_content(data: bytes, path: Path, limits: Limits | None = None) -> tuple[str, Parsed]:
+    """The format and parsed elements of file contents, within ``limits``; raises :class:`IngestError`
+    naming the file.
+
+    Whatever a damaged or hostile file makes a parser library raise (``RecursionError``, an
+    internal assertion) becomes an :class:`IngestError` for that file, so one bad file can never
+    stop the others from being indexed. ``MemoryError`` is left to the caller: a worker process
+    reports it as over its memory limit.
     """
     try:
-        return _parse_bytes(data, path, corpus)
-    except IngestError:
+        return parse_format(data, path, limits)
+    except (IngestError, MemoryError):
         raise
     except Exception as exc:  # any parser failure: see docstring
-        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
-        raise IngestError(
-            display_name(path), f"could not be parsed ({type(exc).__name__}{': ' + detail if detail else ''})"
-        ) from None
+        raise IngestError(display_name(path), _failure(exc)) from None
 
 
-def _parse_bytes(data: bytes, path: Path, corpus: Path) -> Report:
-    name = str(path)
-    fmt, parsed = parse_format(data, path)
+def report_from(parsed: ParsedFile, path: Path, corpus: Path) -> Report:
+    """The :class:`Report` of a parsed file at ``path`` in ``corpus``: id, metadata (the file's own,
+    then its sidecar's) and sections."""
+    try:
+        return _report_from(parsed, path, corpus)
+    except IngestError:
+        raise
+    except Exception as exc:  # as in parse_content
+        raise IngestError(display_name(path), _failure(exc)) from None
+
+
+def _report_from(parsed: ParsedFile, path: Path, corpus: Path) -> Report:
     meta = ReportMeta(
         id=report_id(path, corpus),
         title=path.stem,
         path=str(path.relative_to(corpus)) if path.is_relative_to(corpus) else path.name,
-        sha256=sha256_bytes(data),
-        format=fmt,
+        sha256=parsed.sha256,
+        format=parsed.format,
     )
-    meta = replace(meta, **{k: v for k, v in parsed.meta.items() if k in EDITABLE})
-    meta = with_sidecar(from_elements(meta, parsed.elements), path)
-    sections = assemble(parsed.elements)
+    elements = parsed.parsed.elements
+    meta = replace(meta, **{k: v for k, v in parsed.parsed.meta.items() if k in EDITABLE})
+    meta = with_sidecar(from_elements(meta, elements), path)
+    sections = assemble(elements)
     if not any(s.blocks for s in sections):
-        raise IngestError(name, "has no paragraphs of text to index")
-    return Report(meta=meta, sections=sections, text=parsed.text)
+        raise IngestError(str(path), "has no paragraphs of text to index")
+    return Report(meta=meta, sections=sections, text=parsed.parsed.text)
 
 
-def load_report(path: Path, corpus: Path, max_bytes: int | None = None) -> Report:
-    """Read and parse one report file of ``corpus``; one larger than ``max_bytes`` is refused unread."""
+def parse_bytes(data: bytes, path: Path, corpus: Path, limits: Limits | None = None) -> Report:
+    """Parse file contents already read, in this process; raises :class:`IngestError` naming the file."""
+    try:
+        fmt, parsed = parse_content(data, path, limits)
+    except MemoryError:
+        raise IngestError(display_name(path), "could not be parsed (MemoryError)") from None
+    return report_from(ParsedFile(fmt, sha256_bytes(data), parsed), path, corpus)
+
+
+def check_size(path: Path, max_bytes: int | None) -> None:
+    """Refuse, unread, a file of the corpus larger than ``max_bytes``."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError(str(path), f"cannot be read ({exc.strerror})") from None
+    if max_bytes is not None and size > max_bytes:
+        limit = f"the limit is {max_bytes / 1e6:.0f} MB (setting max_upload_mb)"
+        raise IngestError(str(path), f"is {size / 1e6:.1f} MB; {limit}")
+
+
+def load_report(
+    path: Path,
+    corpus: Path,
+    max_bytes: int | None = None,
+    limits: Limits | None = None,
+    *,
+    isolated: bool = False,
+) -> Report:
+    """Read and parse one report file of ``corpus``; one larger than ``max_bytes`` is refused unread.
+
+    With ``isolated`` it is read and parsed in a worker process with a memory and a time limit
+    (:mod:`assistant.ingest.worker`), so that no file can take this process down.
+    """
     why = refusal(path, corpus)
     if why is not None:
         raise IngestError(display_name(path), why)
+    check_size(path, max_bytes)
+    if isolated:
+        from assistant.ingest.worker import parse_file
+
+        return report_from(parse_file(path, path, limits or Limits()), path, corpus)
     try:
-        size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
-            raise IngestError(
-                str(path),
-                f"is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB (setting max_upload_mb)",
-            )
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(str(path), f"cannot be read ({exc.strerror})") from None
-    return parse_bytes(data, path, corpus)
+    return parse_bytes(data, path, corpus, limits)

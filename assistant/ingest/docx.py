@@ -8,6 +8,12 @@ parts of the file and are not read. Paragraph styles say what each block is:
 * ``List ...`` styles, or any paragraph with list numbering, are bullets;
 * a table row is one paragraph with its cells joined by `` | ``;
 * everything else is a paragraph (grade lines and dates are recognised as in every format).
+
+Before python-docx reads it, every part of the zip is inflated as a stream and counted
+against the file's limits (per part and in all; the sizes the zip declares are not
+trusted), and ``word/document.xml`` is counted as it inflates (:mod:`.scan`): its elements,
+its paragraphs and table rows with text, and its text, stopping at the first limit passed.
+Only a file within every limit is then read in full.
 """
 
 from __future__ import annotations
@@ -15,15 +21,20 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from typing import Any
+import zlib
+from collections.abc import Iterator
+from typing import IO, Any
 
 from assistant.errors import IngestError
 from assistant.ingest.blocks import ElementBuilder, rank_levels
+from assistant.ingest.limits import Inflation, Limits
+from assistant.ingest.scan import CHUNK, MarkupCounter, count_markup
 from assistant.ingest.structure import Parsed
 
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
-MAX_UNZIPPED = 500_000_000
-"""Bytes a .docx may expand to: a long report's text is a few MB; more is a zip bomb."""
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_BLOCKS = frozenset({f"{_W}p", f"{_W}tr"})
+_TEXT = frozenset({f"{_W}t"})
 
 
 def _style_chain(paragraph: Any) -> list[Any]:
@@ -61,21 +72,65 @@ def _qn(tag: str) -> str:
     return result
 
 
-def parse_docx(data: bytes, name: str) -> Parsed:
+def _inflated(part: IO[bytes], inflation: Inflation) -> Iterator[bytes]:
+    """The part's bytes as they inflate, each chunk counted against the file's limits."""
+    size = 0
+    while chunk := part.read(CHUNK):
+        size += len(chunk)
+        inflation.add(len(chunk), size)
+        yield chunk
+
+
+def _check_parts(archive: zipfile.ZipFile, limits: Limits) -> None:
+    """Inflate every part as a stream within the limits; count the document's XML as it inflates.
+
+    The document's blocks are its paragraphs and table rows with text (as :func:`parse_docx`
+    reads them); its text is that of its ``w:t`` runs. Entities are never expanded.
+    """
+    from lxml import etree
+
+    parts = archive.infolist()
+    limits.check_objects(len(parts), "parts in its zip")
+    inflation = Inflation(limits)
+    for info in parts:
+        with archive.open(info) as part:
+            chunks = _inflated(part, inflation)
+            if info.filename == "word/document.xml":
+                counter = MarkupCounter(limits, "XML elements", _BLOCKS, text_in=_TEXT)
+                count_markup(
+                    lambda target: etree.XMLParser(
+                        target=target, resolve_entities=False, no_network=True, huge_tree=False
+                    ),
+                    counter,
+                    chunks,
+                )
+            else:
+                for _chunk in chunks:
+                    pass
+
+
+def parse_docx(data: bytes, name: str, limits: Limits) -> Parsed:
     """Parse a Word document (see module docstring)."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
+    from lxml import etree
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(item.file_size for item in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise IngestError(name, f"is not a readable Word document (BadZipFile: {exc})") from None
-    if unzipped > MAX_UNZIPPED:
-        raise IngestError(
-            name, f"expands to {unzipped / 1e6:,.0f} MB when unzipped (limit {MAX_UNZIPPED / 1e6:,.0f} MB)"
-        )
+            _check_parts(archive, limits)
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+        OSError,
+    ) as exc:
+        raise IngestError(name, f"is not a readable Word document ({type(exc).__name__}: {exc})") from None
+    except etree.XMLSyntaxError as exc:
+        raise IngestError(name, f"is not a readable Word document (XMLSyntaxError: {exc})") from None
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # a damaged zip or XML raises many types
@@ -89,7 +144,7 @@ def parse_docx(data: bytes, name: str) -> Parsed:
             blocks.append(Table(child, document))
     raw_levels = {id(b): _heading_level(b) for b in blocks if isinstance(b, Paragraph)}
     levels = rank_levels(level for level in raw_levels.values() if level is not None)
-    out = ElementBuilder()
+    out = ElementBuilder(limits)
     for block in blocks:
         if isinstance(block, Table):
             for row in block.rows:

@@ -17,7 +17,8 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from assistant.errors import IngestError
+from assistant.errors import IngestError, LimitError
+from assistant.ingest.limits import LimitExceeded, Limits
 from assistant.ingest.structure import Parsed
 from assistant.ingest.text import parse_text
 
@@ -26,7 +27,9 @@ PARSER_VERSION = "4"
 """Bump when parsing changes what passages a file yields: the index then rebuilds in full."""
 
 
-FormatParser = Callable[[bytes, str], Parsed]
+FormatParser = Callable[[bytes, str, Limits], Parsed]
+"""``(content, file name for messages, limits) -> Parsed``; raises :class:`IngestError` or
+:class:`LimitExceeded`."""
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -42,17 +45,18 @@ def decode_text(data: bytes, name: str) -> str:
             raise IngestError(name, "is neither UTF-8 nor Windows-1252 text") from None
 
 
-def _parse_plain(data: bytes, name: str) -> Parsed:
+def _parse_plain(data: bytes, name: str, limits: Limits) -> Parsed:
     text = decode_text(data, name)
-    return Parsed(text, parse_text(text))
+    limits.check_text(len(text))
+    return Parsed(text, parse_text(text, limits))
 
 
 def _lazy(module: str, function: str) -> FormatParser:
     """A parser imported on first use, so the heavy libraries load only when such a file is read."""
 
-    def parse(data: bytes, name: str) -> Parsed:
+    def parse(data: bytes, name: str, limits: Limits) -> Parsed:
         parser: FormatParser = getattr(importlib.import_module(module), function)
-        return parser(data, name)
+        return parser(data, name, limits)
 
     return parse
 
@@ -117,6 +121,8 @@ def _is_docx(data: bytes, suffix: str) -> bool:
             return "word/document.xml" in archive.namelist()
     except zipfile.BadZipFile:
         return suffix == ".docx"  # only the first bytes were given: trust the name
+    except (NotImplementedError, ValueError, EOFError, OSError):  # a zip this reader cannot open
+        return False
 
 
 def unsupported_reason(data: bytes, path: Path) -> str:
@@ -138,11 +144,12 @@ def unsupported_reason(data: bytes, path: Path) -> str:
     return f"has an unsupported extension {suffix or '(none)'!r}; supported: {supported}"
 
 
-def parse_format(data: bytes, path: Path) -> tuple[str, Parsed]:
+def parse_format(data: bytes, path: Path, limits: Limits | None = None) -> tuple[str, Parsed]:
     """The file's format and its parsed elements, by the parser its content calls for.
 
-    Raises :class:`IngestError` naming ``path`` when the format is not supported (saying why)
-    or the file is empty. Lone surrogates a parser lets through become U+FFFD.
+    Raises :class:`IngestError` naming ``path`` when the format is not supported (saying why),
+    the file is empty, or it passes one of ``limits`` while being read (saying which, and the
+    setting that allows more). Lone surrogates a parser lets through become U+FFFD.
     """
     name = str(path)
     fmt = sniff_format(data, path)
@@ -151,7 +158,10 @@ def parse_format(data: bytes, path: Path) -> tuple[str, Parsed]:
         raise IngestError(name, unsupported_reason(data, path))
     if not data.strip():
         raise IngestError(name, "is empty")
-    return fmt, _valid_unicode(parser(data, name))
+    try:
+        return fmt, _valid_unicode(parser(data, name, limits or Limits()))
+    except LimitExceeded as exc:
+        raise LimitError(name, exc.reason) from None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

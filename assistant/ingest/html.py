@@ -10,6 +10,10 @@
   a table row is one paragraph with its cells joined by `` | ``.
 * Metadata: ``<title>``/``og:title``, canonical URL, publication and modification dates and the
   site name from ``<meta>`` tags.
+
+Before BeautifulSoup builds its tree (about 2 KB per element), lxml reads the page as a
+stream, counting its elements, its blocks with text and its text (entities decoded; scripts
+and styles left out), and stops at the first of the file's limits passed (:mod:`.scan`).
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from typing import Any
 
 from assistant.errors import IngestError
 from assistant.ingest.blocks import ElementBuilder, rank_levels
+from assistant.ingest.limits import Limits
 from assistant.ingest.lines import parse_date
+from assistant.ingest.scan import CHUNK, MarkupCounter, count_markup
 from assistant.ingest.structure import Parsed, normalise_space
 
 DROP_TAGS = (
@@ -43,6 +49,8 @@ INLINE = {
     "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd",
     "label", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
 }  # fmt: skip
+_BLOCKS = frozenset({*HEADINGS, *PARAGRAPHS, "li", "tr"})
+_NOT_TEXT = frozenset({"script", "style", "template", "noscript"})
 _META_KEYS = {
     "published": ("article:published_time", "dcterms.issued", "dc.date.issued", "dcterms.created", "date"),
     "updated": ("article:modified_time", "dcterms.modified", "dc.date.modified", "last-modified"),
@@ -110,8 +118,8 @@ def _meta(soup: Any) -> dict[str, object]:
 class _Walker:
     """Walks the main content in document order, emitting blocks to the builder."""
 
-    def __init__(self, heading_levels: dict[float, int]) -> None:
-        self.out = ElementBuilder()
+    def __init__(self, heading_levels: dict[float, int], limits: Limits) -> None:
+        self.out = ElementBuilder(limits)
         self.levels = heading_levels
         self.title_seen = False
 
@@ -183,10 +191,20 @@ def _is_comment(node: Any) -> bool:
     return isinstance(node, Comment | Declaration | Doctype | ProcessingInstruction)
 
 
-def parse_html(data: bytes, name: str) -> Parsed:
+def check_size(data: bytes, limits: Limits) -> None:
+    """Count the page's elements, blocks and text as lxml streams through it (see :mod:`.scan`)."""
+    from lxml import etree
+
+    counter = MarkupCounter(limits, "HTML elements", _BLOCKS, text_not_in=_NOT_TEXT)
+    chunks = (data[i : i + CHUNK] for i in range(0, len(data), CHUNK))
+    count_markup(lambda target: etree.HTMLParser(target=target, no_network=True), counter, chunks)
+
+
+def parse_html(data: bytes, name: str, limits: Limits) -> Parsed:
     """Parse an HTML page (see module docstring); the encoding comes from the page or is guessed."""
     from bs4 import BeautifulSoup
 
+    check_size(data, limits)
     try:
         soup = BeautifulSoup(data, "lxml")
     except Exception as exc:  # lxml and the encoding detector raise many types on broken input
@@ -210,6 +228,6 @@ def parse_html(data: bytes, name: str) -> Parsed:
     headings = root.find_all(list(HEADINGS))
     first_h1 = next((h for h in headings if h.name == "h1"), None)
     levels = rank_levels(HEADINGS[h.name] for h in headings if h is not first_h1)
-    walker = _Walker(levels)
+    walker = _Walker(levels, limits)
     walker.walk(root)
     return walker.out.parsed(meta)

@@ -6,6 +6,10 @@
   markup (emphasis, links, code) keeps only its text, so ``**Requires improvement**`` is a grade.
 * Front matter at the very top -- ``---`` with ``key: value`` lines, or ``+++`` with TOML --
   gives metadata with the same keys as a sidecar file.
+
+Limits: the decoded text is measured before it is parsed, and a first block rule (which
+never matches) counts the tokens made so far and the blocks they start each time the parser
+begins a block, so a file of endless list items stops at the limit, not at the end.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from typing import Any
 
 from assistant.errors import IngestError
 from assistant.ingest.blocks import ElementBuilder, rank_levels
+from assistant.ingest.limits import Limits
 from assistant.ingest.structure import Parsed, normalise_space
 
 _FRONT = re.compile(r"\A(---|\+\+\+)[ \t]*\r?\n(.*?)\r?\n\1[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+_BLOCK_TOKENS = frozenset({"heading_open", "tr_open", "fence", "code_block", "list_item_open"})
 
 
 def front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
@@ -51,19 +57,55 @@ def _inline_text(token: Any) -> str:
     return normalise_space("".join(parts))
 
 
-def parse_markdown(data: bytes, name: str) -> Parsed:
+class _Guard:
+    """Rules that never match, put first: each time the parser begins a block, or a span within a
+    block's text, they count the tokens made so far and the blocks they start (headings, table
+    rows, code, list items, top-level paragraphs: each one block of :func:`parse_markdown`),
+    and raise at the first limit passed."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.block_tokens = self.blocks = 0
+        self.inline_done = self.inline_now = 0  # tokens of finished spans, of the current one
+        self.inline_list: list[Any] | None = None
+
+    def block(self, state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+        for token in state.tokens[self.block_tokens :]:
+            top_paragraph = token.type == "paragraph_open" and token.level == 0
+            self.blocks += token.type in _BLOCK_TOKENS or top_paragraph
+        self.block_tokens = len(state.tokens)
+        self.limits.check_objects(self.block_tokens, "Markdown tokens")
+        self.limits.check_blocks(self.blocks)
+        return False
+
+    def inline(self, state: Any, silent: bool) -> bool:
+        if state.tokens is not self.inline_list:  # the text of the next block
+            self.inline_done += self.inline_now
+            self.inline_list = state.tokens
+        self.inline_now = len(state.tokens)
+        self.limits.check_objects(self.block_tokens + self.inline_done + self.inline_now, "Markdown tokens")
+        return False
+
+
+def parse_markdown(data: bytes, name: str, limits: Limits) -> Parsed:
     """Parse a Markdown report (see module docstring)."""
     from markdown_it import MarkdownIt
 
     from assistant.ingest.formats import decode_text
     from assistant.ingest.metadata import EDITABLE, check_metadata
 
-    meta, text = front_matter(decode_text(data, name), name)
-    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    decoded = decode_text(data, name)
+    limits.check_text(len(decoded))
+    meta, text = front_matter(decoded, name)
+    parser = MarkdownIt("commonmark").enable("table")
+    guard = _Guard(limits)
+    parser.block.ruler.before("table", "assistant_limits", guard.block)
+    parser.inline.ruler.before("text", "assistant_limits", guard.inline)
+    tokens = parser.parse(text)
     headings = [t for t in tokens if t.type == "heading_open"]
     title = headings[0] if headings and headings[0].tag == "h1" else None
     levels = rank_levels(int(t.tag[1]) for t in headings if t is not title)
-    out = ElementBuilder()
+    out = ElementBuilder(limits)
     item_depth = 0
     item_parts: list[list[str]] = []  # text of each open list item
     heading: int | None = None

@@ -23,17 +23,17 @@
 
 from __future__ import annotations
 
-import io
 import itertools
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from assistant.errors import IngestError
 from assistant.ingest.blocks import ElementBuilder, rank_levels
+from assistant.ingest.limits import Limits
 from assistant.ingest.lines import classify_paragraph
+from assistant.ingest.pdf_read import NO_TEXT, Line, read_lines
 from assistant.ingest.structure import Parsed, normalise_space
 from assistant.ingest.text import looks_like_heading
 
@@ -45,21 +45,9 @@ EDGE_NUMBER = re.compile(r"^(\d{1,4})\b|\b(\d{1,4})$")
 BULLET = re.compile(
     r"^(?:\(cid:\d+\)|[\ue000-\uf8ff•●▪◦‣∙·■□►➢✓]|[-–—*]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)\s*"
 )
-BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?:][’”'\")\]]*$")
 _WORD = re.compile(r"[^\W\d_]+")
 _COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
-NO_TEXT = "no extractable text — OCR is not supported"
-
-
-@dataclass(frozen=True)
-class Line:
-    page: int  # 0-based physical page
-    top: float
-    x0: float
-    text: str
-    size: float
-    bold: bool
 
 
 @dataclass
@@ -91,38 +79,6 @@ class Vocabulary:
         if self.compounds[hyphenated] != self.words[joined]:
             return self.compounds[hyphenated] > self.words[joined]
         return all(len(w) > 1 and self.words[w] > self.fragments[w] for w in (head, tail))
-
-
-def _line(page: int, raw: dict[str, Any]) -> Line | None:
-    chars = [c for c in raw.get("chars", ()) if str(c.get("text", "")).strip()]
-    text = normalise_space(str(raw.get("text", "")))
-    if not chars or not text:
-        return None
-    size = Counter(round(float(c["size"]) * 2) / 2 for c in chars).most_common(1)[0][0]
-    bold = sum(1 for c in chars if BOLD.search(str(c.get("fontname", "")))) > 0.6 * len(chars)
-    return Line(page, float(raw["top"]), float(raw["x0"]), text, size, bold)
-
-
-def _read(data: bytes, name: str) -> tuple[list[list[Line]], list[float], dict[str, Any]]:
-    import pdfplumber
-
-    try:
-        with pdfplumber.open(io.BytesIO(data), password="") as pdf:
-            pages: list[list[Line]] = []
-            heights: list[float] = []
-            for page in pdf.pages:
-                upright = page.filter(lambda o: o.get("object_type") != "char" or o.get("upright", True))
-                raw = upright.extract_text_lines(return_chars=True, strip=True)
-                pages.append([line for r in raw if (line := _line(page.page_number - 1, r)) is not None])
-                heights.append(float(page.height))
-            return pages, heights, dict(pdf.metadata or {})
-    except Exception as exc:  # pdfminer raises many types on damaged or protected files
-        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
-        if type(cause).__name__ in ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"):
-            raise IngestError(
-                name, f"{NO_TEXT} (the PDF is encrypted with a password; add an unprotected copy)"
-            ) from None
-        raise IngestError(name, f"is not a readable PDF ({type(cause).__name__}: {cause})") from None
 
 
 def furniture(pages: list[list[Line]], heights: list[float]) -> tuple[list[set[int]], list[str | None]]:
@@ -238,9 +194,9 @@ def _sane_title(value: object) -> str | None:
     return text
 
 
-def parse_pdf(data: bytes, name: str) -> Parsed:
-    """Parse a PDF report (see module docstring)."""
-    pages, heights, info = _read(data, name)
+def parse_pdf(data: bytes, name: str, limits: Limits) -> Parsed:
+    """Parse a PDF report (see module docstring), stopping at ``limits`` (see :mod:`.pdf_read`)."""
+    pages, heights, info = read_lines(data, name, limits)
     drop, labels = furniture(pages, heights)
     lines = [line for p, page in enumerate(pages) for i, line in enumerate(page) if i not in drop[p]]
     text_chars = sum(len("".join(_WORD.findall(line.text))) for line in lines)
@@ -275,7 +231,7 @@ def parse_pdf(data: bytes, name: str) -> Parsed:
 
     heading_rank = {id(b): -b.size + (0 if b.bold else 0.25) for b in blocks if is_heading(b)}
     levels = rank_levels(heading_rank.values())
-    out = ElementBuilder()
+    out = ElementBuilder(limits)
     for block in blocks:
         page = block.lines[0].page
         label = labels[page] or str(page + 1)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from assistant.ingest.limits import Limits
 from assistant.ingest.lines import classify_paragraph, is_boilerplate
 from assistant.ingest.structure import Element, normalise_space
 
@@ -76,12 +77,14 @@ def _blocks(text: str) -> Iterator[tuple[bool, int, int]]:
         yield block
 
 
-def parse_text(text: str) -> list[Element]:
-    """Classify the blocks of a plain-text report (see module docstring)."""
+def parse_text(text: str, limits: Limits | None = None) -> list[Element]:
+    """Classify the blocks of a plain-text report (see module docstring); stop past ``limits.blocks``."""
+    limits = limits or Limits()
     elements: list[Element] = []
     have_title = False
     in_question = False
     for is_bullet, start, end in _blocks(text):
+        limits.check_blocks(len(elements))
         body = text[start:end]
         if is_boilerplate(body):
             continue
@@ -104,4 +107,5 @@ def parse_text(text: str) -> list[Element]:
             elements.append(Element("heading", body, start, end, level=level))
         else:
             elements.append(Element("paragraph", body, start, end))
+    limits.check_blocks(len(elements))
     return elements

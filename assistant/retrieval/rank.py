@@ -2,6 +2,10 @@
 
     dense pool + lexical pool (within the allowed passages) -> RRF -> + structure list
 
+The pools and the scores of the candidates come from the version's search backend
+(:mod:`assistant.retrieval.candidates`: FAISS + bm25s, or Milvus); what follows is the same
+for every backend.
+
 The allowed passages (the question's scope and any filters) restrict both searches *inside*
 the index -- the dense search scores only the allowed unit vectors (or passes FAISS an id
 selector), BM25 keeps only allowed rows -- so a small report in a large library still yields
@@ -15,7 +19,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from assistant.retrieval import dense, fusion
+from assistant.retrieval import fusion
+from assistant.retrieval.candidates import candidates_for
 from assistant.retrieval.config import RetrievalConfig
 from assistant.retrieval.intent import structure_bonus
 from assistant.retrieval.query import Query
@@ -91,24 +96,22 @@ def rank(
 ) -> Ranking:
     """Dense and lexical pools within ``rows``, fused, with the structure list added."""
     method, pool = config.method, config.pool
+    source = candidates_for(index)
     dense_ids = np.zeros(0, np.int64)
     if method != "lexical":
-        dense_ids, _ = dense.search(index, qvec, pool, rows)
+        dense_ids, _ = source.dense(qvec, pool, rows)
     lap("dense")
     lexical_ids = np.zeros(0, np.int64)
     terms = dict(query.terms)
     if config.prf_terms and method == "hybrid":
         terms = _feedback(index, terms, dense_ids[: config.prf_docs], config)
-    bm25_all = index.lexical.scores(terms)
+    scorer = source.lexical(terms)
     if method != "dense":
-        within = bm25_all if rows is None else bm25_all[rows]
-        lexical_ids = dense.top_k(within, pool)
-        lexical_ids = lexical_ids if rows is None else rows[lexical_ids]
-        lexical_ids = lexical_ids[bm25_all[lexical_ids] > 0]
+        lexical_ids = scorer.top(pool, rows)
     lap("lexical")
     ids = np.unique(np.concatenate([dense_ids, lexical_ids])).astype(np.int64)
-    cos = dense.cosines(index, qvec, ids)
-    bm = bm25_all[ids].astype(np.float32)
+    cos = source.cosines(qvec, ids)
+    bm = scorer.of(ids)
     in_dense, in_lex = np.isin(ids, dense_ids), np.isin(ids, lexical_ids)
     dense_rank = fusion.ranks_from_scores(ids[in_dense], cos[in_dense])
     lexical_rank = fusion.ranks_from_scores(ids[in_lex], bm[in_lex])

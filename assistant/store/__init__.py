@@ -13,15 +13,18 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from assistant.embedding import Embedder
 from assistant.errors import NotFoundError, StoreError
+from assistant.ingest import Limits
 from assistant.settings import Settings
 from assistant.store import layout
-from assistant.store.build import UpdateResult, index_settings, live_manifest, scan_corpus, update_index
+from assistant.store.build import UpdateResult, index_settings, live_manifest, update_index
 from assistant.store.load import LoadedIndex, open_index, open_version
 from assistant.store.manifest import ReportEntry
 from assistant.store.plan import UpdatePlan, plan_update
+from assistant.store.reading import scan_corpus
 
 Log = Callable[[str], None]
 
@@ -49,10 +52,26 @@ def find_report(entries: list[ReportEntry], name: str) -> ReportEntry:
     return matches[0]
 
 
+def live_store(index: Path) -> dict[str, Any]:
+    """Where the live version is searched (its manifest's ``store``; faiss when it names none)."""
+    manifest = live_manifest(index)
+    store = dict(manifest.store) if manifest else {}
+    return store or {"backend": "faiss"}
+
+
+def describe_store(store: dict[str, Any]) -> str:
+    """One line: the backend, and for Milvus the collection, its slot and where it is."""
+    if store.get("backend") != "milvus":
+        return "FAISS + bm25s in the index folder"
+    slot = f"slot {store['slot']}: {store['units']}, {store['text']}"
+    return f"Milvus collection {store['collection']} ({slot}) at {store['uri']}"
+
+
 def check_index(settings: Settings) -> UpdatePlan:
     """What an update would change, without changing anything."""
     old = live_manifest(settings.index)
-    return plan_update(old, scan_corpus(settings.corpus, old), index_settings(settings))
+    limits = Limits.from_settings(settings).key()
+    return plan_update(old, scan_corpus(settings.corpus, old), index_settings(settings), limits)
 
 
 def describe(result: UpdateResult) -> str:
@@ -157,9 +176,11 @@ __all__ = [
     "UpdateResult",
     "check_index",
     "describe",
+    "describe_store",
     "ensure_index",
     "find_report",
     "live_reports",
+    "live_store",
     "open_index",
     "update_index",
 ]

@@ -8,10 +8,9 @@ keeps its previously indexed passages, and the failure is reported by file name.
 
 from __future__ import annotations
 
-import hashlib
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +18,21 @@ import numpy as np
 
 from assistant.embedding import Embedder, canonical_model_id, encoder_id, make_embedder
 from assistant.errors import IngestError, StoreError
-from assistant.grades import section_grades
-from assistant.ingest import PARSER_VERSION, discover, load_report, refused_files
-from assistant.ingest.metadata import sidecar_for
-from assistant.passages import dense_units, report_passages
-from assistant.records import Passage, Report
+from assistant.ingest import PARSER_VERSION, Limits, ParsedFile, refused_files
+from assistant.passages import dense_units
+from assistant.records import Passage
 from assistant.settings import Settings
 from assistant.store import layout
+from assistant.store.distributed import LocalRunner, Runner
 from assistant.store.encode import Progress, UnitEncoder
 from assistant.store.load import verify_files
-from assistant.store.manifest import Manifest, ReportEntry, read_manifest, sha256_file
-from assistant.store.plan import FileState, Skipped, UpdatePlan, plan_update, unique_id
+from assistant.store.manifest import Manifest, ReportEntry, read_manifest
+from assistant.store.plan import UpdatePlan, plan_update
+from assistant.store.reading import parse_changed, scan_corpus
 from assistant.store.table import PassageTable
 from assistant.store.unit_cache import load_keys, open_cache, unit_keys, version_encoder
 from assistant.store.vectors import load_embeddings, load_offsets, passage_blocks
-from assistant.store.writer import check_not_empty, seal, write_passages, write_vectors
+from assistant.store.writer import check_not_empty, seal, sync_store, write_passages, write_vectors, writing
 
 EMBED_TEXT_VERSION = "3-context+grade+sentences"
 Log = Callable[[str], None]
@@ -46,26 +45,23 @@ def index_settings(settings: Settings) -> dict[str, Any]:
         "parser": PARSER_VERSION,
         "embed_text": EMBED_TEXT_VERSION,
         "lexical": "bm25s-lucene-k1.2-b0.75-snowball-en-2-text+grade",
+        **_store_settings(settings),
     }
 
 
-def scan_corpus(corpus: Path, previous: Manifest | None = None) -> list[FileState]:
-    """Fingerprint every report file; unchanged size+mtime reuses the previous hash (no re-read)."""
-    known = {r.path: r for r in previous.reports} if previous else {}
-    states = []
-    for source in discover(corpus):
-        rel = str(source.relative_to(corpus))
-        stat = source.stat()
-        old = known.get(rel)
-        if old and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns and old.meta.get("sha256"):
-            sha = str(old.meta["sha256"])
-        else:
-            sha = sha256_file(source)
-        sidecar = sidecar_for(source)
-        side_sha = sha256_file(sidecar) if sidecar else ""
-        fingerprint = hashlib.sha256(f"{sha}\x1f{side_sha}".encode()).hexdigest()[:32]
-        states.append(FileState(rel, source, stat.st_size, stat.st_mtime_ns, sha, fingerprint))
-    return states
+def _store_settings(settings: Settings) -> dict[str, Any]:
+    """The search engine, when it is not the default FAISS + bm25s (switching it rebuilds)."""
+    if settings.store == "faiss":
+        return {}
+    from assistant.store.milvus import resolve_uri
+    from assistant.store.milvus_schema import SCHEMA
+
+    return {
+        "store": settings.store,
+        "milvus_schema": SCHEMA,
+        "milvus_uri": resolve_uri(settings),
+        "milvus_collection": settings.milvus_collection,
+    }
 
 
 @dataclass(frozen=True)
@@ -128,6 +124,8 @@ def update_index(
     progress: bool = True,
     log: Log = print,
     reuse_vectors: bool = True,
+    runner: Runner | None = None,
+    parsed: Mapping[str, ParsedFile] | None = None,
 ) -> UpdateResult:
     """Bring the index in ``settings.index`` up to date with ``settings.corpus``.
 
@@ -135,8 +133,13 @@ def update_index(
     (:class:`assistant.store.encode.UnitEncoder`), and the passage table and BM25 index are
     written while the last ones are. With ``reuse_vectors`` (the default) each distinct unit
     text is embedded once and vectors in the live version's cache are not embedded again;
-    without it, every unit is embedded (how benchmarks measure the cache's gain).
+    without it, every unit is embedded (how benchmarks measure the cache's gain). ``runner``
+    parses and embeds: this machine by default, or Ray (:mod:`assistant.store.distributed`).
+    Each changed file is parsed in a worker process within the limits of the settings
+    (:mod:`assistant.ingest.worker`), except those in ``parsed`` (by path in the corpus) whose
+    content is unchanged since: files just checked before being added are not parsed twice.
     """
+    runner = runner or LocalRunner()
     started = time.perf_counter()
     wanted = index_settings(settings)
     refused = refused_files(settings.corpus)  # links out of the corpus, undecodable names: never read
@@ -144,7 +147,8 @@ def update_index(
         old_version, old = _whole_live_version(settings.index, log)
         layout.prune(settings.index, keep=old_version)
         files = scan_corpus(settings.corpus, old)
-        plan = plan_update(None if rebuild else old, files, wanted)
+        limits = Limits.from_settings(settings)
+        plan = plan_update(None if rebuild else old, files, wanted, limits.key())
         if rebuild and old is not None:
             plan = UpdatePlan(added=plan.added, rebuild_reason="rebuild requested")
         if not plan.changed:
@@ -159,7 +163,9 @@ def update_index(
         if plan.rebuild_reason and old is not None:
             log(f"Rebuilding the whole index: {plan.rebuild_reason}.")
         if embedder is None and (plan.added or plan.updated):  # nothing to parse: no model needed
-            embedder = make_embedder(settings.model, settings.backend, settings.batch_size, indexing=True)
+            embedder = runner.embedder(settings) or make_embedder(
+                settings.model, settings.backend, settings.batch_size, indexing=True
+            )
         encoder_name = encoder_id(embedder) if embedder is not None else ""
         cache = (
             open_cache(old_version, encoder_name, old.vector_encoder, old.dimension)
@@ -170,8 +176,8 @@ def update_index(
         with UnitEncoder(
             embedder, cache, dedupe=reuse_vectors, bar=bar, chunk=settings.embed_chunk
         ) as encoder:
-            parsed = _parse_changed(settings, files, plan, old, encoder)
-            keep, new_passages, entries, skipped, failures = parsed
+            outcome = parse_changed(settings, files, plan, old, encoder, runner, parsed or {})
+            keep, new_passages, entries, skipped, failures = outcome
             if old is not None and old_version is not None and not plan.rebuild_reason:
                 skipped.extend(item for item in old.skipped if item.path in set(plan.unchanged))
                 reused, reused_blocks, reused_keys, reused_entries = _reuse(old_version, old, keep)
@@ -184,17 +190,31 @@ def update_index(
             order = _report_order(all_entries, combined)
             passages = [combined[i] for i in order]
             check_not_empty(settings, passages, skipped)
-            work = layout.new_workdir(settings.index)
-            count = write_passages(work, passages, all_entries)  # while the encoder works
-            encoded = encoder.finish()
-        bar.close()
-        blocks = [*reused_blocks, *encoded.blocks]
-        keys = [*reused_keys, *encoded.keys]
-        kind, dim = write_vectors(work, [blocks[i] for i in order], [keys[i] for i in order], index_type)
-        made_by = version_encoder(
-            old.vector_encoder if reused and old else None, encoder_name, encoded.encoded
-        )
-        version = seal(settings, work, wanted, all_entries, (count, dim), kind, skipped, made_by)
+            with writing(settings.index) as work:  # a failed write (a full disk) leaves nothing of it
+                count = write_passages(work, passages, all_entries)  # while the encoder works
+                encoded = encoder.finish()
+                bar.close()
+                blocks = [*reused_blocks, *encoded.blocks]
+                keys = [*reused_keys, *encoded.keys]
+                ordered = [blocks[i] for i in order]
+                kind, dim = write_vectors(work, ordered, [keys[i] for i in order], index_type)
+                made_by = version_encoder(
+                    old.vector_encoder if reused and old else None, encoder_name, encoded.encoded
+                )
+                live_store = old.store if old is not None else {}
+                store = sync_store(
+                    settings,
+                    wanted,
+                    all_entries,
+                    passages,
+                    ordered,
+                    live_store,
+                    log,
+                    bool(plan.rebuild_reason),
+                )
+                version = seal(
+                    settings, work, wanted, all_entries, (count, dim), kind, skipped, made_by, store, log
+                )
         return UpdateResult(
             plan,
             tuple([*refused, *failures]),
@@ -208,41 +228,6 @@ def update_index(
             encoded.repeated,
             encoded.encoded,
         )
-
-
-def _parse_changed(
-    settings: Settings, files: list[FileState], plan: UpdatePlan, old: Manifest | None, encoder: UnitEncoder
-) -> tuple[set[str], list[Passage], list[ReportEntry], list[Skipped], list[IngestError]]:
-    """Parse every added or changed report, handing its passages to ``encoder`` at once.
-
-    Returns the paths to keep from the old version (unchanged ones, and changed ones whose new
-    version failed to parse: what was indexed before is kept rather than lost), the new
-    passages, their reports' entries, the files skipped, and their failures.
-    """
-    keep = set(plan.unchanged)
-    changed = set(plan.added) | set(plan.updated)
-    new_passages: list[Passage] = []
-    entries: list[ReportEntry] = []
-    skipped: list[Skipped] = []
-    failures: list[IngestError] = []
-    taken = {r.id for r in old.reports if r.path in keep} if old else set()
-    for f in (f for f in files if f.path in changed):
-        try:
-            report = load_report(f.source, settings.corpus, settings.max_upload_mb * 1_000_000)
-        except IngestError as exc:
-            failures.append(exc)
-            skipped.append(Skipped(f.path, f.fingerprint, exc.reason))
-            if f.path in plan.updated and old is not None:
-                keep.add(f.path)
-                taken |= {r.id for r in old.reports if r.path == f.path}
-            continue
-        report = replace(report, meta=replace(report.meta, id=unique_id(report.meta.id, f.path, taken)))
-        taken.add(report.meta.id)
-        passages = list(report_passages(report))
-        encoder.add(passages)
-        new_passages.extend(passages)
-        entries.append(report_entry(f, report, len(passages)))
-    return keep, new_passages, entries, skipped, failures
 
 
 def _whole_live_version(index: Path, log: Log) -> tuple[Path | None, Manifest | None]:
@@ -262,16 +247,6 @@ def _whole_live_version(index: Path, log: Log) -> tuple[Path | None, Manifest | 
         log(f"The live index cannot be reused, so it is rebuilt in full: {exc}")
         return None, None
     return version, manifest
-
-
-def report_entry(f: FileState, report: Report, count: int) -> ReportEntry:
-    """The manifest entry of a parsed report file: fingerprint, metadata, passage count, stated grades."""
-    meta = report.meta
-    grades = tuple(g.to_dict() for g in section_grades(report))
-    indexed = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    return ReportEntry(
-        meta.id, f.path, f.fingerprint, f.size, f.mtime_ns, count, meta.to_dict(), grades, indexed
-    )
 
 
 def _report_order(entries: list[ReportEntry], passages: list[Passage]) -> list[int]:

@@ -55,13 +55,20 @@ def fsync_tree(path: Path) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new contents only."""
+    """Replace ``path`` with ``data`` so that readers see the old or the new contents only.
+
+    When writing fails (a full disk) ``path`` is as it was and the temporary file is removed.
+    """
     tmp = path.with_name(f"{TMP_PREFIX}{path.name}-{uuid.uuid4().hex[:8]}")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     fsync_dir(path.parent)
 
 
@@ -97,15 +104,29 @@ def new_workdir(index: Path) -> Path:
 
 
 def publish(index: Path, workdir: Path) -> Path:
-    """Make a fully written ``workdir`` the live version; prune old versions. Caller holds the lock."""
+    """Make a fully written ``workdir`` the live version; prune old versions. Caller holds the lock.
+
+    If ``CURRENT`` cannot be switched to it (a full disk), the renamed version is removed again
+    and the error raised: the live version is unchanged and nothing of the new one is left.
+    """
     fsync_tree(workdir)
     name = f"{VERSION_PREFIX}{_next_sequence(index):08d}-{time.strftime('%Y%m%dT%H%M%S')}"
     final = index / name
     os.rename(workdir, final)
-    fsync_dir(index)
-    write_atomic(index / CURRENT, (name + "\n").encode("utf-8"))
+    try:
+        fsync_dir(index)
+        write_atomic(index / CURRENT, (name + "\n").encode("utf-8"))
+    except BaseException:
+        if current_token(index) != name:
+            shutil.rmtree(final, ignore_errors=True)
+        raise
     prune(index, keep=final)
     return final
+
+
+def discard(workdir: Path) -> None:
+    """Remove a version that was being written and will not be published."""
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _sequence(version: Path) -> int:

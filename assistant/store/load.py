@@ -181,7 +181,9 @@ def open_version(
             f"the index at {version} is out of step: manifest says {n} passages of dimension "
             f"{manifest.dimension}, files hold {counts} and {embeddings.shape[0]} vectors; {REBUILD}"
         )
-    faiss_index = load_faiss(version, embeddings.shape[0], manifest.dimension)
+    # A Milvus-backed version is searched in Milvus (assistant/retrieval/candidates.py): no FAISS in memory.
+    external = manifest.store.get("backend") not in (None, "faiss")
+    faiss_index = None if external else load_faiss(version, embeddings.shape[0], manifest.dimension)
     reports = {r.id: ReportMeta.from_dict(r.meta) for r in manifest.reports}
     try:
         vocabulary = json.loads((version / VOCABULARY).read_text(encoding="utf-8"))

@@ -67,6 +67,9 @@ class Manifest:
     vector_encoder: str = ""
     """What made the unit vectors (:func:`assistant.embedding.encoder_id`); empty: unknown (no cache)."""
     format_version: int = FORMAT_VERSION
+    store: dict[str, Any] = field(default_factory=dict)
+    """Where the passages are searched: empty for FAISS + bm25s in the folder (the default), else
+    e.g. ``{"backend": "milvus", "uri": ..., "collection": ..., "slot": ...}`` (docs/SCALE.md)."""
 
     @property
     def settings_hash(self) -> str:

@@ -1,7 +1,7 @@
 """What an update would do, decided without touching the disk: the planner and its records.
 
 :func:`plan_update` compares the files found in the corpus (:class:`FileState`, from
-:func:`assistant.store.build.scan_corpus`) with the live manifest; :class:`Skipped` records a
+:func:`assistant.store.reading.scan_corpus`) with the live manifest; :class:`Skipped` records a
 file that failed to parse, persisted in the manifest so it is not retried until it changes;
 :func:`unique_id` gives every report an id no other report has. The stateful writer that carries
 a plan out is :mod:`assistant.store.build`.
@@ -22,20 +22,29 @@ class Skipped:
     """A report file that could not be parsed: its path, the fingerprint that failed, and why.
 
     Kept in the manifest (as ``{"path", "fingerprint", "reason"}``, the shape indexes have
-    always written) so that the same bytes are not parsed again on every update.
+    always written) so that the same bytes are not parsed again on every update. A file refused
+    for passing a limit also records the key of the limits (``"limits"``): it is tried again
+    when the limits change, as after raising the setting its refusal named.
     """
 
     path: str
     fingerprint: str
     reason: str = ""
+    limits: str = ""
 
     def to_dict(self) -> dict[str, str]:
-        return {"path": self.path, "fingerprint": self.fingerprint, "reason": self.reason}
+        data = {"path": self.path, "fingerprint": self.fingerprint, "reason": self.reason}
+        return {**data, "limits": self.limits} if self.limits else data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Skipped:
-        """Read one manifest entry; unknown keys are ignored and a missing reason is empty."""
-        return cls(str(data["path"]), str(data["fingerprint"]), str(data.get("reason", "")))
+        """Read one manifest entry; unknown keys are ignored and missing ones are empty."""
+        return cls(
+            str(data["path"]),
+            str(data["fingerprint"]),
+            str(data.get("reason", "")),
+            str(data.get("limits", "")),
+        )
 
 
 class Indexed(Protocol):
@@ -98,11 +107,14 @@ class UpdatePlan:
         )
 
 
-def plan_update(old: Previous | None, files: Sequence[FileState], settings: Mapping[str, Any]) -> UpdatePlan:
+def plan_update(
+    old: Previous | None, files: Sequence[FileState], settings: Mapping[str, Any], limits: str = ""
+) -> UpdatePlan:
     """Compare the corpus with the live index (pure).
 
     A file is *unchanged* when its fingerprint (content + sidecar) equals the indexed one or
-    the one recorded as failing last time; changed settings or no index mean a full rebuild.
+    the one recorded as failing last time -- unless it failed for passing a limit and the
+    ``limits`` (their key) have changed since; changed settings or no index mean a full rebuild.
     """
     paths = tuple(f.path for f in files)
     if old is None:
@@ -115,7 +127,7 @@ def plan_update(old: Previous | None, files: Sequence[FileState], settings: Mapp
         )
         return UpdatePlan(added=paths, rebuild_reason=f"settings changed ({changes})")
     indexed = {r.path: r.fingerprint for r in old.reports}
-    failed = {s.path: s.fingerprint for s in old.skipped}
+    failed = {s.path: s.fingerprint for s in old.skipped if not s.limits or s.limits == limits}
     added, updated, unchanged = [], [], []
     for f in files:
         if f.fingerprint in (indexed.get(f.path), failed.get(f.path)):

@@ -28,7 +28,7 @@ import math
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -163,15 +163,21 @@ def _write_rows(path: Path, blocks: Sequence[np.ndarray], total: int, dim: int) 
 def save_vectors(folder: Path, blocks: Sequence[np.ndarray], index_type: str) -> None:
     """Write every passage's block of unit vectors, the per-passage offsets, and the FAISS index.
 
-    Nothing is copied whole: rows are streamed to disk and into FAISS a chunk at a time.
+    Nothing is copied whole: rows are streamed to disk and into FAISS a chunk at a time. FAISS
+    writes through a Python file, so a failed write (a full disk) raises ``OSError`` like every
+    other file of a version; its own writer only prints a failure to close.
     """
     import faiss
+    from faiss.swigfaiss import PyCallbackIOWriter  # not in faiss's type stubs
 
     sizes = [len(b) for b in blocks]
     dim = int(blocks[0].shape[1]) if blocks else 0
     np.save(folder / OFFSETS, np.cumsum([0, *sizes], dtype=np.int64))
     _write_rows(folder / EMBEDDINGS, blocks, sum(sizes), dim)
-    faiss.write_index(build_faiss(blocks, index_type), str(folder / FAISS_FILE))
+    with open(folder / FAISS_FILE, "wb") as fh:
+        writer = cast("faiss.IOWriter", PyCallbackIOWriter(fh.write))  # type: ignore[no-untyped-call]
+        faiss.write_index(build_faiss(blocks, index_type), writer)
+        del writer
 
 
 def load_embeddings(folder: Path) -> np.ndarray:

@@ -4,13 +4,18 @@ A build calls :func:`write_passages` as soon as it knows every passage -- the pa
 the BM25 index and the vocabulary need no vectors, so they are written while the encoder is
 still at work -- then :func:`write_vectors` and :func:`seal`, which writes the manifest and
 publishes the folder atomically (:func:`assistant.store.layout.publish`).
-:func:`write_version` does all three for callers that have everything at once.
+:func:`write_version` does all three for callers that have everything at once. All of it
+happens inside :func:`writing`: when a write fails -- a full disk, above all -- the folder (or
+the renamed version, if only ``CURRENT`` could not be switched) is removed, the live version
+stays in service, and the error says so in one line with the fix
+(:func:`assistant.store.disk.write_failure`).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +29,33 @@ from assistant.records import Passage
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.settings import Settings
 from assistant.store import layout
+from assistant.store.disk import write_failure
 from assistant.store.manifest import MANIFEST, Manifest, ReportEntry, file_record
 from assistant.store.plan import Skipped
 from assistant.store.table import write_table
 from assistant.store.unit_cache import save_keys, unit_keys
 from assistant.store.vectors import choose_index_type, save_vectors
 from assistant.store.vocabulary import write_vocabulary
+
+
+@contextmanager
+def writing(index: Path) -> Iterator[Path]:
+    """A new version folder in ``index`` to write into; on any failure it is removed, and a failed
+    write (``OSError``: a full disk, above all) becomes one :class:`~assistant.errors.StoreError`
+    line with the fix. Caller holds the writer lock and publishes with :func:`seal`."""
+    previous = layout.current_token(index) is not None
+    work: Path | None = None
+    try:
+        work = layout.new_workdir(index)
+        yield work
+    except OSError as exc:
+        if work is not None:
+            layout.discard(work)
+        raise write_failure(index, exc, previous=previous) from None
+    except BaseException:
+        if work is not None:
+            layout.discard(work)
+        raise
 
 
 def check_not_empty(settings: Settings, passages: Sequence[Passage], skipped: Sequence[Skipped]) -> None:
@@ -70,11 +96,14 @@ def seal(
     kind: str,
     skipped: Sequence[Skipped],
     encoder: str,
+    store: dict[str, Any] | None = None,
+    log: Callable[[str], None] = print,
 ) -> Path:
     """Write the manifest (every file's size and sha256) and publish ``work`` as the live version.
 
     ``counts`` is ``(passages, dimension)``; ``encoder`` names what made the vectors (the key
-    of the vector cache, :mod:`assistant.store.unit_cache`).
+    of the vector cache, :mod:`assistant.store.unit_cache`); ``store`` the search engine that
+    :func:`sync_store` filled (empty: FAISS + bm25s in the folder).
     """
     files = {
         str(p.relative_to(work)): file_record(p)
@@ -93,9 +122,34 @@ def seal(
         package_version=__version__,
         created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         vector_encoder=encoder,
+        store=store or {},
     )
     (work / MANIFEST).write_bytes(manifest.dumps())
-    return layout.publish(settings.index, work)
+    published = layout.publish(settings.index, work)
+    if store:
+        from assistant.store import milvus
+
+        milvus.switch_alias(store, log)
+    return published
+
+
+def sync_store(
+    settings: Settings,
+    wanted: dict[str, Any],
+    entries: Sequence[ReportEntry],
+    passages: Sequence[Passage],
+    blocks: Sequence[np.ndarray],
+    live_store: dict[str, Any],
+    log: Callable[[str], None] = print,
+    fresh: bool = False,
+) -> dict[str, Any]:
+    """Fill the search engine other than the folder's own (``store = "milvus"``) before anything
+    is published, so a failure publishes nothing; the manifest's ``store`` (empty for FAISS)."""
+    if settings.store != "milvus":
+        return {}
+    from assistant.store import milvus
+
+    return milvus.sync(settings, wanted, entries, passages, blocks, live_store, log, fresh=fresh)
 
 
 def write_version(
@@ -114,8 +168,9 @@ def write_version(
     no vector cache.
     """
     check_not_empty(settings, passages, skipped)
-    work = layout.new_workdir(settings.index)
-    count = write_passages(work, passages, entries)
-    keys = [unit_keys(dense_units(p)) for p in passages] if encoder else None
-    kind, dim = write_vectors(work, blocks, keys, index_type)
-    return seal(settings, work, wanted, entries, (count, dim), kind, skipped, encoder)
+    with writing(settings.index) as work:
+        count = write_passages(work, passages, entries)
+        keys = [unit_keys(dense_units(p)) for p in passages] if encoder else None
+        kind, dim = write_vectors(work, blocks, keys, index_type)
+        store = sync_store(settings, wanted, entries, passages, blocks, {})
+        return seal(settings, work, wanted, entries, (count, dim), kind, skipped, encoder, store)

@@ -137,6 +137,31 @@ def burst(base: str, count: int, question: str = "what is said about detective s
     return Run.of("overload", count, outcomes, time.perf_counter() - started)
 
 
+def tree_rss_kb(root: int) -> int:
+    """Resident memory (KiB) of process ``root`` and all its descendants (e.g. parse workers)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        children = [p for p, parent in parents.items() if parent == pid and p not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    total = 0
+    for pid in tree:
+        try:
+            total += rss_kb(pid)
+        except (OSError, ValueError):  # ended meanwhile
+            continue
+    return total
+
+
 def rss_kb(pid: int) -> int:
     """Resident memory of process ``pid`` in KiB (Linux ``/proc``)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

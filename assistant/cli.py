@@ -164,11 +164,7 @@ def _filters_from(args: argparse.Namespace) -> Any:
     from assistant.retrieval.filters import Filters
 
     return Filters(
-        report=tuple(args.report),
-        force=tuple(args.force),
-        year=tuple(args.year),
-        section=tuple(args.section),
-        grade=tuple(args.grade),
+        **{name: tuple(getattr(args, name)) for name in ("report", "force", "year", "section", "grade")}
     )
 
 

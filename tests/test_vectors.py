@@ -172,9 +172,10 @@ def test_training_sample_spreads_over_all_blocks() -> None:
 def test_a_scope_too_large_to_score_exactly_is_searched_inside_the_faiss_index(
     settings: Settings, fake: FakeEmbedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
-    """Past :data:`dense.EXACT_SUBSET_MAX` (IVF: :data:`dense.EXACT_IVF_MAX`) units a scope is passed to FAISS as an id selector,
-    with the search parameters of the index's own kind (an IVF index probing more lists for a
-    narrower scope): every hit is inside the scope, and the best ones are the exact best."""
+    """Past :data:`dense.EXACT_SUBSET_MAX` (IVF: :data:`dense.EXACT_IVF_MAX`) units a scope is
+    passed to FAISS as an id selector, with the search parameters of the index's own kind (an IVF
+    index probing more lists for a narrower scope): every hit is inside the scope, and the best
+    ones are the exact best."""
     from dataclasses import replace
 
     other = replace(settings, index=tmp_path / f"{kind}-index")

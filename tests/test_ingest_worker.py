@@ -96,3 +96,31 @@ def test_the_limits_checked_while_reading_stop_a_file_long_before_the_worker_lim
     with pytest.raises(IngestError, match="setting max_stream_mb"):
         parse_file(bomb, bomb, replace(Limits.defaults(), memory_bytes=200 * MB))
     assert time.monotonic() - started < 10
+
+
+SCRIPT = """
+from pathlib import Path
+from assistant.errors import IngestError
+from assistant.ingest import Limits, load_report
+
+report = Path({report!r})
+try:
+    load_report(report, report.parent, None, Limits(), isolated=True)
+    print("read")
+except IngestError as exc:
+    print(exc.reason)
+"""
+
+
+def test_a_script_without_the_main_guard_is_told_to_add_it(tmp_path: Path) -> None:
+    """Each worker imports the calling script again (multiprocessing's forkserver rule); a script
+    that reads reports at its top level then fails in every worker, and is told why."""
+    import subprocess
+    import sys
+
+    report = tmp_path / "report.txt"
+    report.write_bytes(REPORT.read_bytes())
+    script = tmp_path / "unguarded.py"
+    script.write_text(SCRIPT.format(report=str(report)), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert 'if __name__ == "__main__":' in done.stdout, done.stdout + done.stderr

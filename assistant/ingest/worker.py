@@ -21,6 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import resource
 import signal
+import sys
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -136,7 +137,21 @@ def _death_reason(exitcode: int | None, limits: Limits) -> str:
         if -exitcode == signal.SIGKILL and limits.memory_bytes:
             return f"{_over_memory(limits)} (its reader was killed)"
         return f"could not be parsed: its reader stopped ({how})"
+    if exitcode == 1 and _main_is_script():
+        return (
+            "could not be parsed: its reader stopped (exit code 1), most likely while re-importing your "
+            'script; put the script\'s calls under `if __name__ == "__main__":`'
+        )
     return f"could not be parsed: its reader stopped (exit code {exitcode})"
+
+
+def _main_is_script() -> bool:
+    """Whether this process runs a script by path, which each worker imports again before it starts
+    (multiprocessing's rule for forkserver and spawn): a script that indexes at its top level
+    without the ``__main__`` guard makes every worker fail."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    return bool(getattr(main, "__file__", None)) and getattr(spec, "name", None) is None
 
 
 def parse_file(source: Path, path: Path, limits: Limits, name: str | None = None) -> ParsedFile:

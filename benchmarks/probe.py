@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from assistant.embedding.base import Wrapper  # light: the encoders import their libraries on first use
+
 if TYPE_CHECKING:  # imported where used, so each probe measures only what it loads
     from assistant.embedding import Embedder
     from assistant.records import Answer
@@ -70,27 +72,13 @@ def percentiles(values: Sequence[float]) -> dict[str, float]:
     return {"p50": round(float(np.percentile(arr, 50)), 2), "p95": round(float(np.percentile(arr, 95)), 2)}
 
 
-class TimedEmbedder:
+class TimedEmbedder(Wrapper):
     """Wraps an embedder and adds up the seconds spent embedding and the texts embedded."""
 
     def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.seconds = 0.0
         self.texts = 0
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    @property
-    def encoder_id(self) -> str:
-        from assistant.embedding import encoder_id
-
-        return encoder_id(self.inner)
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         started = time.perf_counter()

@@ -50,6 +50,26 @@ def encoder_id(embedder: Embedder) -> str:
     return str(explicit) if explicit else embedder.model_id
 
 
+class Wrapper:
+    """An embedder that hands the work to ``inner`` (adding a cache, a clock, remote workers...):
+    its model, dimension and encoder are the inner one's, so its vectors are interchangeable."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    @property
+    def encoder_id(self) -> str:
+        return encoder_id(self.inner)
+
+
 def normalise_rows(vectors: np.ndarray) -> np.ndarray:
     """Scale each row to unit length (rows of zeros stay zero), as float32 C-contiguous."""
     vectors = np.asarray(vectors, dtype=np.float32)

@@ -8,29 +8,17 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from assistant.embedding.base import Embedder, encoder_id
+from assistant.embedding.base import Embedder, Wrapper
 
 
-class CachedEmbedder:
+class CachedEmbedder(Wrapper):
     """Remembers the vectors of recent single texts: repeated questions skip the model."""
 
     def __init__(self, inner: Embedder, size: int = 1024) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self._size = size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    @property
-    def encoder_id(self) -> str:
-        return encoder_id(self.inner)
 
     def clear(self) -> None:
         """Forget every remembered vector (benchmarks time the encoder this way)."""

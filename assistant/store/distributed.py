@@ -25,7 +25,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from assistant.embedding import Embedder, encoder_id, make_embedder
+from assistant.embedding import Embedder, make_embedder
+from assistant.embedding.base import Wrapper
 from assistant.errors import AssistantError, IngestError, LimitError, SettingsError, StoreError
 from assistant.ingest import Limits, load_report
 from assistant.records import Report
@@ -112,25 +113,13 @@ def ray_get(ray: Any, refs: Any) -> Any:
         raise StoreError(f"a Ray task of the build failed: {exc.cause!r}; nothing was published") from None
 
 
-class RayEmbedder:
+class RayEmbedder(Wrapper):
     """An embedder whose work runs as Ray tasks, split only where the local embedder's batches end."""
 
     def __init__(self, ray: Any, local: Embedder, settings: Settings, piece: int) -> None:
-        self._ray, self._local, self._settings, self._piece = ray, local, settings, piece
+        super().__init__(local)  # Ray's vectors are the local embedder's, so the vector cache serves both
+        self._ray, self._settings, self._piece = ray, settings, piece
         self._task = ray.remote(_embed)
-
-    @property
-    def model_id(self) -> str:
-        return self._local.model_id
-
-    @property
-    def encoder_id(self) -> str:
-        """The local embedder's: Ray's vectors are the same, so the vector cache serves both."""
-        return encoder_id(self._local)
-
-    @property
-    def dimension(self) -> int:
-        return self._local.dimension
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         if not texts:

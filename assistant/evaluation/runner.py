@@ -61,6 +61,23 @@ class Returned:
         return cls(cards, bool(data.get("abstained")), str(data.get("mode", "passages")))
 
 
+PER_REPORT = ("which", "compare")
+"""Layouts that give each report its own card (:attr:`assistant.records.Answer.mode`)."""
+
+
+def ideal_count(
+    passages: Sequence[Passage], relevant: Callable[[str, str], bool], *, per_report: bool
+) -> int:
+    """How many relevant cards an ideal answer holds: distinct relevant wordings, per report when
+    ``per_report`` (pure)."""
+    keys = {
+        (p.report_id if per_report else "", wording_key(p.text))
+        for p in passages
+        if relevant(p.report_id, p.text)
+    }
+    return len(keys)
+
+
 def score_answer(
     q: Question,
     answer: Answer | Returned,
@@ -72,7 +89,9 @@ def score_answer(
 
     A passage is relevant when its text contains a gold string and, for a library question, it
     is in a gold report. A card is relevant when its passage or one of its ``also_in`` copies is.
-    Copies of one wording in several reports count once in the ideal list (they make one card).
+    The ideal list holds as many relevant cards as the answer's layout could show: copies of one
+    wording in several reports count once where they make one card (``passages``), and once per
+    report where reports are laid side by side (``which``, ``compare``), else nDCG exceeds 1.
     """
     shown = answer if isinstance(answer, Returned) else Returned.of(answer)
     wanted = set(q.gold_report)
@@ -82,7 +101,7 @@ def score_answer(
 
     rel_reports = tuple(tuple(r for r, t in card if relevant(r, t)) for card in shown.cards)
     rels = tuple(bool(r) for r in rel_reports) if q.in_scope else ()
-    total = len({wording_key(p.text) for p in passages if relevant(p.report_id, p.text)}) if q.in_scope else 0
+    total = ideal_count(passages, relevant, per_report=shown.mode in PER_REPORT) if q.in_scope else 0
     return Scored(
         q.id,
         q.kind,

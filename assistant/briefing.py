@@ -244,7 +244,9 @@ def clean_line(text: str) -> str:
     return " ".join(_SURROGATE.sub("\ufffd", text).split())
 
 
-def full_citation(passage: Passage, meta: ReportMeta | None = None) -> str:
-    """The citation people paste: report › headings › ¶, bullet, page, then the report's URL if known."""
-    cite = str(passage.citation)
+def full_citation(passage: Passage, meta: ReportMeta | None = None, grade: str = "") -> str:
+    """The citation people paste: report › headings › ¶, bullet, page, then ``grade`` when given
+    (:func:`assistant.grades.citation_grade`, after " · " as in the exports), then the report's
+    URL if known."""
+    cite = str(passage.citation) + (f" · {grade}" if grade else "")
     return f"{cite} ({meta.source_url})" if meta is not None and meta.source_url else cite

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from assistant.briefing import UNTITLED_TOPIC, Briefing, Pin, clean_line
-from assistant.grades import LINE, NONE, WORDS
+from assistant.grades import NONE, citation_grade
 from assistant.records import Passage, ReportMeta
 
 PROVENANCE = (
@@ -126,14 +126,9 @@ def grade_note(pin: Pin) -> str:
     """The grade of the pin's section as the report states it: "Grade: Requires improvement",
     "Grade: Good (stated in the text, ¶5)", or "grade not stated in the report"."""
     g = pin.grade
-    if g is None:
-        return f"Grade: {pin.passage.grade}" if pin.passage.grade else ""
-    if g.stated == LINE and g.grade:
-        return f"Grade: {g.grade}"
-    if g.stated == WORDS and g.grade:
-        where = f", ¶{g.paragraph}" if g.paragraph is not None else ""
-        return f"Grade: {g.grade} (stated in the text{where})"
-    return g.label() if g.stated == NONE else ""
+    if g is not None and g.stated == NONE:
+        return g.label()
+    return citation_grade(g, pin.passage.grade)
 
 
 def citation_line(pin: Pin, number: int, with_grade: bool) -> str:

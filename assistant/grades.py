@@ -233,6 +233,22 @@ def grade_of(grades: Iterable[SectionGrade], section_path: tuple[str, ...]) -> S
     return best
 
 
+def citation_grade(stated: SectionGrade | None, fallback: str | None = None) -> str:
+    """A section's grade as a citation carries it: "Grade: Requires improvement" (its grade line),
+    "Grade: Good (stated in the text, ¶5)" (a rating stated in words, and where), or "" where the
+    report states none. ``fallback`` is the passage's own grade, used when the index has no stated
+    grades (an older index). The exports' citation lines and the cards' copied citations both
+    write this, so a citation pasted from the chat reads as the exported one."""
+    if stated is None:
+        return f"Grade: {fallback}" if fallback else ""
+    if stated.stated == LINE and stated.grade:
+        return f"Grade: {stated.grade}"
+    if stated.stated == WORDS and stated.grade:
+        where = f", ¶{stated.paragraph}" if stated.paragraph is not None else ""
+        return f"Grade: {stated.grade} (stated in the text{where})"
+    return ""
+
+
 def render_grades(rows: Iterable[GradeRow]) -> str:
     """The overview for a terminal: one block per report (force, year), a line per section."""
     lines: list[str] = []

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from assistant.grades import LINE, NONE, WORDS, grade_of, grades_table, section_grades, stated_in_words
+from assistant.grades import (
+    LINE,
+    NONE,
+    WORDS,
+    SectionGrade,
+    citation_grade,
+    grade_of,
+    grades_table,
+    section_grades,
+    stated_in_words,
+)
 from assistant.ingest import load_report
 from assistant.records import ReportMeta
 from tests.support.corpus import REPORT
@@ -30,6 +41,19 @@ def test_ratings_in_words_prefer_a_named_rating() -> None:
     assert stated_in_words("Despite the rating of ‘good’, it must improve.") == ("Good", (0, 46))
     assert stated_in_words("It was graded as outstanding.") == ("Outstanding", (0, 29))
     assert stated_in_words("The force is generally good.") is None
+
+
+def test_a_citation_carries_the_grade_as_stated_or_nothing() -> None:
+    line = SectionGrade(("S",), "Requires improvement", LINE, "Requires improvement")
+    words = SectionGrade(("S",), "Good", WORDS, "Despite the rating of ‘good’ …", paragraph=5)
+    assert citation_grade(line) == "Grade: Requires improvement"
+    assert citation_grade(words) == "Grade: Good (stated in the text, ¶5)"
+    assert citation_grade(replace(words, paragraph=None)) == "Grade: Good (stated in the text)"
+    assert citation_grade(SectionGrade(("S",), None, NONE)) == ""
+    assert citation_grade(SectionGrade(("S",), None, NONE), "Good") == ""  # stated grades win
+    assert citation_grade(line, "Good") == "Grade: Requires improvement"
+    assert citation_grade(None, "Inadequate") == "Grade: Inadequate"  # an index without stated grades
+    assert citation_grade(None) == "" and citation_grade(None, "") == ""
 
 
 def test_grade_of_a_passage_is_its_nearest_graded_heading() -> None:

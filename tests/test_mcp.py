@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import pytest
 
 from assistant.settings import Settings
-from assistant.ui.mcp_access import allowed, basic_credentials
+from assistant.ui.mcp_access import BASIC_CHALLENGE, allowed, basic_credentials, challenge
 from tests.support.server import running_chat
 
 T = TypeVar("T")
@@ -43,6 +43,17 @@ def test_basic_credentials_are_parsed_and_checked_against_every_login() -> None:
     assert allowed(basic(USER, PASSWORD), logins)
     assert not allowed(basic(USER, "wrong"), logins) and not allowed(None, logins)
     assert allowed(None, None) and allowed(None, [])
+
+
+def test_only_a_401_on_the_mcp_paths_challenges_for_basic_credentials() -> None:
+    assert challenge(401, "/gradio_api/mcp/", True) == BASIC_CHALLENGE
+    assert challenge(401, "/gradio_api/mcp", True) == BASIC_CHALLENGE
+    assert BASIC_CHALLENGE == 'Basic realm="report-assistant", charset="UTF-8"'
+    assert challenge(401, "/gradio_api/mcp/", False) is None  # without --mcp the paths are not served
+    assert challenge(401, "/gradio_api/info", True) is None  # the chat's form login: no browser dialog
+    assert challenge(401, "/", True) is None
+    assert challenge(403, "/gradio_api/mcp/", True) is None
+    assert challenge(429, "/gradio_api/mcp/", True) is None
 
 
 @pytest.fixture(scope="module")
@@ -175,14 +186,43 @@ def test_the_tools_need_the_chats_login(mcp_url: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(request, timeout=10)
     assert caught.value.code == 401
+    assert caught.value.headers["WWW-Authenticate"] == BASIC_CHALLENGE
     assert "send the chat's user:password as HTTP Basic credentials" in caught.value.read().decode()
     request.add_header("Authorization", basic(USER, "wrong"))
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(request, timeout=10)
     assert caught.value.code == 401
+    assert caught.value.headers["WWW-Authenticate"] == BASIC_CHALLENGE
 
     async def use(session: Any) -> Any:
         return await session.list_tools()
 
     with pytest.raises(Exception):  # noqa: B017 - the SDK raises its own wrapper around the 401
         with_session(mcp_url, use, None)
+
+
+def test_a_client_that_sends_credentials_only_when_challenged_gets_in(mcp_url: str) -> None:
+    """urllib's Basic handler, like ``curl --anyauth`` and many MCP clients, first asks without
+    credentials and answers only a ``WWW-Authenticate: Basic`` challenge with them."""
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, mcp_url, USER, PASSWORD)
+    opener = urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(passwords))
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-03-26",
+            "capabilities": {},
+            "clientInfo": {"name": "urllib", "version": "1"},
+        },
+    }
+    request = urllib.request.Request(
+        mcp_url,
+        method="POST",
+        data=json.dumps(initialize).encode(),
+        headers={"Content-Type": "application/json", "Accept": "application/json, text/event-stream"},
+    )
+    with opener.open(request, timeout=30) as response:
+        assert response.status == 200
+        assert '"serverInfo"' in response.read().decode()

@@ -7,9 +7,10 @@ from dataclasses import replace
 
 from assistant.answer import ABSTAIN_MESSAGE
 from assistant.conversation import interpret
+from assistant.grades import LINE, NONE, WORDS, SectionGrade
 from assistant.records import Answer, Hit, Passage, ReportMeta
 from assistant.retrieval.filters import Filters
-from assistant.ui.cards import EMPTY, card_html, esc, marked_text, pin_html, query_terms
+from assistant.ui.cards import EMPTY, AnswerView, card_html, esc, marked_text, pin_html, query_terms
 from assistant.ui.evidence import cards_html
 from assistant.ui.render import escape_md, reply_markdown
 
@@ -96,6 +97,35 @@ def test_card_shows_source_grade_location_score_and_actions() -> None:
     assert 'class="grade grade-requires-improvement"' in card
     assert 'data-action="pin" data-id="p2" aria-pressed="true"' in card
     assert 'data-citation="Met PEEL 2017 › How effective' in card
+
+
+def copied(card: str) -> list[str]:
+    """What each "Copy citation" button of ``card`` copies."""
+    import html as h
+
+    return [h.unescape(c) for c in re.findall(r'data-action="copy" data-citation="([^"]*)"', card)]
+
+
+def test_copy_citation_carries_the_grade_the_card_shows() -> None:
+    section = ("How effective is the force at investigating crime?",)
+    where = f"Met PEEL 2017 › {section[0]} › Areas for improvement › ¶2, bullet 3, p. 14"
+    url = replace(META, source_url="https://example.org/met")
+    kent = replace(META, id="kent", title="Kent PEEL 2017", force="Kent Police", source_url=None)
+    other = replace(hit(1).passage, id="k1", report_id="kent", report_title="Kent PEEL 2017", grade=None)
+    words = SectionGrade(section, "Good", WORDS, "Despite the rating of ‘good’ …", paragraph=5)
+    line = SectionGrade(section, "Inadequate", LINE, "Inadequate")
+    view = AnswerView({"met": url, "kent": kent}, {"met": (words,), "kent": (line,)})
+    card = card_html(replace(hit(1), also_in=(other,)), set(), url, pinned=False, view=view)
+    assert copied(card) == [
+        f"{where.replace('Met', 'Kent', 1)} · Grade: Inadequate",  # the other report's own grade
+        f"{where} · Grade: Good (stated in the text, ¶5) (https://example.org/met)",
+    ]
+    assert 'class="grade grade-inadequate"' in card.split('class="section"')[0]  # shown in its row too
+    none = AnswerView({"met": META}, {"met": (SectionGrade(section, None, NONE),)})
+    assert copied(card_html(hit(1), set(), META, pinned=False, view=none)) == [where]  # nothing added
+    older = card_html(hit(1), set(), META, pinned=False)  # an index without stated grades
+    assert copied(older) == [f"{where} · Grade: Requires improvement"]
+    assert copied(card_html(hit(1, grade=None), set(), META, pinned=False)) == [where]
 
 
 def test_cards_for_an_abstention_warn_first_and_still_show_the_nearest_passages() -> None:

@@ -15,7 +15,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from assistant.briefing import full_citation
-from assistant.grades import LINE, WORDS, SectionGrade, grade_of
+from assistant.grades import LINE, WORDS, SectionGrade, citation_grade, grade_of
 from assistant.records import Answer, Hit, Passage, ReportMeta
 from assistant.retrieval.lexical import WORD_AS_TYPED as _WORD
 from assistant.retrieval.lexical import tokenize
@@ -71,11 +71,11 @@ def grade_badge(grade: str | None, label: str | None = None, title: str = "Grade
 NOT_STATED = "grade not stated in the report"
 
 
-def stated_grade_html(stated: SectionGrade | None, grade: str | None, report_title: str) -> str:
-    """The grade of a card's section as the report states it (:mod:`assistant.grades`): its grade
-    line; else the rating stated in words, shown as stated with the citation of that sentence;
-    else "grade not stated in the report". ``grade`` is the passage's own grade, used when the
-    index has no stated grades (an older index)."""
+def stated_grade_badge(stated: SectionGrade | None, grade: str | None, report_title: str) -> str:
+    """The badge of a section's grade as the report states it (:mod:`assistant.grades`): its grade
+    line; else the rating stated in words (the sentence in its title); else "grade not stated in
+    the report". ``grade`` is the passage's own grade, used when the index has no stated grades
+    (an older index)."""
     if stated is None:
         return grade_badge(
             grade, title="Grade line of this section" if grade else "The report states no grade here"
@@ -84,11 +84,19 @@ def stated_grade_html(stated: SectionGrade | None, grade: str | None, report_tit
     if stated.stated == LINE:
         return grade_badge(stated.grade, stated.label(), f"Grade line: {cite}")
     if stated.stated == WORDS:
-        return grade_badge(stated.grade, stated.label(), f"“{stated.text}” ({cite})") + (
-            f' <span class="grade-cite" title="{esc(stated.text)}">as stated in '
-            f"<cite>{esc(cite)}</cite></span>"
-        )
+        return grade_badge(stated.grade, stated.label(), f"“{stated.text}” ({cite})")
     return grade_badge(None, stated.label(), "The report states no grade for this section")
+
+
+def stated_grade_html(stated: SectionGrade | None, grade: str | None, report_title: str) -> str:
+    """:func:`stated_grade_badge`, and for a rating stated in words the citation of that sentence."""
+    badge = stated_grade_badge(stated, grade, report_title)
+    if stated is None or stated.stated != WORDS:
+        return badge
+    return badge + (
+        f' <span class="grade-cite" title="{esc(stated.text)}">as stated in '
+        f"<cite>{esc(stated.citation(report_title))}</cite></span>"
+    )
 
 
 def location(hit: Hit) -> str:
@@ -125,6 +133,11 @@ class AnswerView:
         own = self.grades.get(p.report_id)
         return grade_of(own, p.section_path) if own is not None else None
 
+    def citation(self, p: Passage) -> str:
+        """What "Copy citation" copies: :func:`~assistant.briefing.full_citation` with the grade the
+        card shows, phrased as the exports phrase it (nothing where the report states none)."""
+        return full_citation(p, self.reports.get(p.report_id), citation_grade(self.stated(p), p.grade))
+
     def who(self, report_id: str) -> str:
         """ "Kent Police · 2017" for a report (empty when neither is known)."""
         meta = self.reports.get(report_id)
@@ -132,15 +145,16 @@ class AnswerView:
 
 
 def copies_html(hit: Hit, view: AnswerView) -> str:
-    """The other reports holding the same wording, each with its own citation and copy button."""
+    """The other reports holding the same wording, each with its own citation, its grade there
+    (which its copy button copies too) and copy button."""
     if not hit.also_in:
         return ""
     n = len(hit.also_in)
     rows = "".join(
         f'<li><span class="who">{esc(view.who(c.report_id) or c.report_title)}</span> '
-        f"<cite>{esc(str(c.citation))}</cite> "
+        f"<cite>{esc(str(c.citation))}</cite> {stated_grade_badge(view.stated(c), c.grade, c.report_title)} "
         f'<button type="button" class="copy" data-action="copy" '
-        f'data-citation="{esc(full_citation(c, view.reports.get(c.report_id)))}">Copy citation</button></li>'
+        f'data-citation="{esc(view.citation(c))}">Copy citation</button></li>'
         for c in hit.also_in
     )
     return (
@@ -172,7 +186,7 @@ def card_html(
     who = esc(view.who(p.report_id))
     section = " › ".join(esc(s) for s in p.section_path) or "(before the first heading)"
     lead = f'<p class="lead-in">{esc(p.lead_in)}</p>' if p.lead_in else ""
-    cite = full_citation(p, meta)
+    cite = view.citation(p)
     pin_label = "Pinned" if pinned else "Pin to briefing"
     return (
         f'<article class="card" id="card-{n}" data-rank="{n}" aria-labelledby="card-{n}-title">'

@@ -43,7 +43,7 @@ from assistant.ui.http import (
     respond,
     with_cookie,
 )
-from assistant.ui.mcp_access import NEEDS_LOGIN, basic_login, is_mcp_path
+from assistant.ui.mcp_access import NEEDS_LOGIN, basic_login, challenge, is_mcp_path
 from assistant.ui.request_rules import Limits
 
 
@@ -101,7 +101,7 @@ class Guard:
         limit = self.limits.upload_bytes if path == rules.UPLOAD else self.limits.request_bytes
         refusal = self._refusal(scope, path, client, limit)
         if refusal is not None:
-            await respond(send, *refusal)
+            await respond(send, *refusal, challenge=challenge(refusal[0], path, self.mcp))
             return
         if method == "POST" and path in ("/login", "/login/"):
             await self._login(scope, receive, send)

@@ -61,12 +61,17 @@ def loopback_host(scope: Scope) -> bool:
     return host.rstrip(".") in LOCAL_HOSTS
 
 
-async def respond(send: Send, status: int, detail: str, retry_after: float | None = None) -> None:
-    """A JSON ``{"detail": …}`` answer (with ``Retry-After`` in whole seconds when given)."""
+async def respond(
+    send: Send, status: int, detail: str, retry_after: float | None = None, challenge: str | None = None
+) -> None:
+    """A JSON ``{"detail": …}`` answer (with ``Retry-After`` in whole seconds when given, and
+    ``WWW-Authenticate: challenge`` when given)."""
     data = json.dumps({"detail": detail}).encode("utf-8")
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
     if retry_after is not None:
         headers.append((b"retry-after", str(max(1, math.ceil(retry_after))).encode()))
+    if challenge is not None:
+        headers.append((b"www-authenticate", challenge.encode("latin-1")))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": data})
 

@@ -21,8 +21,24 @@ MCP_PATH = "/gradio_api/mcp"
 NEEDS_LOGIN = "The MCP tools need a login: send the chat's user:password as HTTP Basic credentials."
 
 
+BASIC_CHALLENGE = 'Basic realm="report-assistant", charset="UTF-8"'
+"""What a 401 on a route taking Basic credentials says it wants (RFC 9110 §11.6.1, RFC 7617)."""
+
+
 def is_mcp_path(path: str) -> bool:
     return path == MCP_PATH or path.startswith(MCP_PATH + "/")
+
+
+def challenge(status: int, path: str, mcp: bool) -> str | None:
+    """The ``WWW-Authenticate`` value for a refusal with ``status`` of a request to ``path``.
+
+    RFC 9110 requires a challenge on every 401, and MCP clients (and ``curl --anyauth``) send
+    their Basic credentials only once challenged; so a 401 on the MCP paths (served with
+    ``mcp``) carries :data:`BASIC_CHALLENGE`. The chat's other 401s carry none: the chat's login
+    is a form that sets a cookie, Basic credentials are not accepted there, and a challenge would
+    make a browser pop up its own login dialog that could only fail.
+    """
+    return BASIC_CHALLENGE if status == 401 and mcp and is_mcp_path(path) else None
 
 
 def basic_credentials(authorization: str | None) -> tuple[str, str] | None:

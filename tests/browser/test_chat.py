@@ -136,14 +136,15 @@ def test_the_briefing_survives_a_reload(chat: Chat) -> None:
     assert "1" in chat.page.locator("#briefing-status").inner_text()
 
 
-def test_copy_citation_puts_the_full_citation_on_the_clipboard(chat: Chat) -> None:
+def test_copy_citation_puts_the_full_citation_and_its_grade_on_the_clipboard(chat: Chat) -> None:
     card = chat.ask(DETECTIVES).first
+    assert card.locator("p.where .grade").inner_text() == "Requires improvement"  # the section's grade line
     card.locator("button.copy").click()
     chat.page.wait_for_function(
         "() => document.querySelector('#cards button.copy').innerText.includes('Copied')"
     )
     copied = chat.page.evaluate("() => navigator.clipboard.readText()")
-    assert copied == f"{card.locator('cite').inner_text()} ({MET_URL})"
+    assert copied == f"{card.locator('cite').inner_text()} · Grade: Requires improvement ({MET_URL})"
 
 
 def test_filters_apply_to_the_next_question(chat: Chat) -> None:

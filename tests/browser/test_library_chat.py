@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Locator
 
 from tests.support.browser import Chat
 
@@ -106,3 +107,47 @@ def test_the_grades_tab_shows_every_report_coloured_and_cited(library_chat: Chat
     cite = met.locator("td[data-stated='words'] .grade-where").get_attribute("title") or ""
     assert cite.endswith("tackling serious and organised crime? › ¶5")
     library_chat.screenshot("grades", tmp_path)
+
+
+def copied_grade(row: Locator, inside: str = "") -> str:
+    """Check that the copy button of ``row`` (a card, then ``inside`` its own parts; or a row of
+    its "same wording" list) copies the row's citation with the grade its badge shows, as the
+    exports phrase it; say which kind of grade it was."""
+    badge = row.locator(f"{inside}p.where .grade" if inside else ".grade")
+    shown, kind = badge.inner_text(), badge.get_attribute("class") or ""
+    cite = row.locator(f"{inside}p.citation cite" if inside else "cite").inner_text()
+    copied = row.locator(f"{inside}.actions button.copy" if inside else "button.copy").get_attribute(
+        "data-citation"
+    )
+    copied = copied or ""
+    url = re.search(r" \(https://[^ ]+\)$", copied)
+    assert copied.startswith(cite) and url, copied
+    added = copied[len(cite) : url.start()]
+    if "grade-none" in kind:
+        assert added == "", copied
+        return "none"
+    if shown.endswith(" (stated in the text)"):
+        grade = shown.removesuffix(" (stated in the text)")
+        assert re.fullmatch(rf" · Grade: {grade} \(stated in the text, ¶\d+\)", added), copied
+        return "words"
+    assert added == f" · Grade: {shown}", copied
+    return "line"
+
+
+def test_copy_citation_carries_the_grade_each_card_shows(library_chat: Chat) -> None:
+    """A grade line as "· Grade: Good", a rating stated in words with where it is stated, and
+    nothing where the report states no grade -- on every card and every "same wording" row."""
+    seen, rows = set(), 0
+    for question in (
+        "How well does the Metropolitan Police Service tackle serious and organised crime in 2017?",
+        "What specialist capabilities such as firearms does the Metropolitan Police Service have in 2017?",
+        "what is said about mental health liaison officers",
+    ):
+        cards = library_chat.ask(question)
+        for i in range(cards.count()):
+            card = cards.nth(i)
+            seen.add(copied_grade(card, inside=":scope > "))
+            copies = card.locator(".copies li")
+            rows += copies.count()
+            seen.update(copied_grade(copies.nth(k)) for k in range(copies.count()))
+    assert seen == {"none", "words", "line"} and rows >= 1

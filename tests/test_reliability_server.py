@@ -97,7 +97,9 @@ def test_launch_options_lock_the_server_down(settings: Settings) -> None:
     assert server.queue_options(replace(settings, max_queue=7)) == {
         "default_concurrency_limit": 4,
         "max_size": 7,
+        "status_update_rate": 1.0,  # not "auto": a message to every waiting question as each starts
     }
+    assert int(os.environ["GRADIO_ANALYTICS_CACHE_FREQUENCY"]) > 10**12  # never summarised
 
 
 def test_api_sessions_are_forgotten_once_finished(monkeypatch: pytest.MonkeyPatch) -> None:

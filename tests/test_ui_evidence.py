@@ -15,7 +15,8 @@ from assistant.retrieval.filters import Filters
 from assistant.ui.cards import card_html, stated_grade_html
 from assistant.ui.evidence import cards_html
 from assistant.ui.grades_view import grades_html, short_heading
-from assistant.ui.turns import CLEAR, FRESH, WIDEN, Latest, again, offers
+from assistant.ui.style import CSS
+from assistant.ui.turns import AGAIN, CLEAR, FRESH, WIDEN, Latest, again, offered, offers
 from tests.support.records import make_passage
 
 SOC = "How effective is the force at tackling serious and organised crime?"
@@ -141,3 +142,18 @@ def test_re_asks_are_offered_only_where_they_apply() -> None:
     assert offers(None) == offers(Latest(first, Answer("q", ())))
     with pytest.raises(ValueError, match="widen, fresh, clear"):
         again(latest, "sideways")
+
+
+def test_the_cards_carry_their_answers_re_asks_and_the_style_shows_only_those() -> None:
+    """The re-ask buttons are never sent with a reply (issue 15): the cards name the re-asks that
+    apply, and the page's style hides every other button, and the row when none applies."""
+    narrowed = Scope(reports=("kent",), source="question", forces=("Kent Police",), narrowed=True)
+    first = interpret("Is Kent short of detectives?", None)
+    answer = Answer("q", (Hit(passage(1, "kent"), 0.5, 1),), scope=narrowed)
+    follow = Latest(interpret("and what did they recommend?", first), answer)
+    assert offered(follow) == (WIDEN, FRESH) and offered(None) == ()
+    assert 'data-offers="widen fresh"' in cards_html(answer, REPORTS, offered=offered(follow))
+    assert "data-offers" not in cards_html(answer, REPORTS)
+    assert "body:not(:has(#cards [data-offers])) #ask-again" in CSS
+    for how in AGAIN:
+        assert f'body:not(:has(#cards [data-offers~="{how}"])) #again-{how}' in CSS

@@ -26,7 +26,7 @@ from assistant.ui.grades_view import grades_html
 from assistant.ui.render import loaded_markdown
 from assistant.ui.server import ApiSessions
 from assistant.ui.session import ChatLogic, Latest, make_filters, session_key
-from assistant.ui.turns import CLEAR, FRESH, WIDEN, offers
+from assistant.ui.turns import AGAIN, CLEAR, FRESH, WIDEN
 
 EXAMPLES = [
     "What is said about detective shortages?",
@@ -119,8 +119,7 @@ def build_app(
                 )
                 with gr.Row(elem_id="ask-again"):
                     offered = [
-                        gr.Button(label, size="sm", visible=False, elem_id=f"again-{how}")
-                        for how, label in AGAIN_LABELS.items()
+                        gr.Button(AGAIN_LABELS[how], size="sm", elem_id=f"again-{how}") for how in AGAIN
                     ]
                 with gr.Row(equal_height=True):
                     box = gr.Textbox(
@@ -171,10 +170,6 @@ def build_app(
                     grades = gr.HTML(grades_html(assistant.grades()), elem_id="grades")
         filters = [report_f, force_f, year_f, section_f, grade_f]
 
-        def buttons(last: Latest | None) -> list[Any]:
-            shown = offers(last)
-            return [gr.Button(visible=getattr(shown, how)) for how in AGAIN_LABELS]
-
         def respond(
             message: str,
             history: list[dict[str, Any]],
@@ -182,17 +177,24 @@ def build_app(
             request: gr.Request,  # type: ignore[name-defined]
             *values: Any,
         ) -> list[Any]:
+            """One question. Wired without Gradio's pre- and postprocessing, which hand each input
+            and output to a worker thread of its own (ten hand-offs a question, ~1-2 ms of server
+            CPU under load): the conversation is converted here by the chatbot's own methods, in
+            this one thread; the other values need no conversion (text, lists of filter values).
+            """
             _, b = logic.briefings.get(session_key(request))
-            history, new, html = logic.ask(message, history, last, make_filters(*values), b)
-            return ["", history, new, html, *buttons(new)]
+            asked = chatbot.preprocess(chatbot.data_model.model_validate(history or []))
+            shown, new, html = logic.ask(str(message or ""), asked, last, make_filters(*values), b)
+            return ["", chatbot.postprocess(shown).model_dump(), new, html]
 
-        answered = [box, chatbot, latest, cards, *offered]
+        answered = [box, chatbot, latest, cards]
+        raw = {"preprocess": False, "postprocess": False, **private}
         for trigger in (box.submit, ask_button.click, examples.load_input_event.then):
-            trigger(respond, [box, chatbot, latest, *filters], answered, **private).then(
+            trigger(respond, [box, chatbot, latest, *filters], answered, **raw).then(
                 None, js=style.FOCUS_QUESTION_JS, **private
             )
 
-        for how, button in zip(AGAIN_LABELS, offered, strict=True):
+        for how, button in zip(AGAIN, offered, strict=True):
 
             def ask_again(
                 history: list[dict[str, Any]],
@@ -203,9 +205,9 @@ def build_app(
                 _, b = logic.briefings.get(session_key(request))
                 history, new, html = logic.again(how, history, last, b)
                 cleared = [[] for _ in filters] if how == CLEAR else [gr.skip() for _ in filters]
-                return [history, new, html, *buttons(new), *cleared]
+                return [history, new, html, *cleared]
 
-            again_outputs = [chatbot, latest, cards, *offered, *filters]
+            again_outputs = [chatbot, latest, cards, *filters]
             button.click(ask_again, [chatbot, latest], again_outputs, **private)
 
         def pin(
@@ -223,9 +225,9 @@ def build_app(
         cards.click(pin, [latest], [panel.view, cards, *panel.outputs], trigger_mode="always_last", **EDITS)
 
         def reset() -> list[Any]:
-            return [[], None, EMPTY, *buttons(None)]
+            return [[], None, EMPTY]
 
-        new_topic.click(reset, None, [chatbot, latest, cards, *offered], **private).then(
+        new_topic.click(reset, None, [chatbot, latest, cards], **private).then(
             None, js=style.FOCUS_QUESTION_JS, **private
         )
         clear_f.click(lambda: [[] for _ in filters], None, filters, **private)

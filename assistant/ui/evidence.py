@@ -12,7 +12,7 @@ Every piece of report or user text is escaped (:func:`assistant.ui.cards.esc`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from assistant.answer import ABSTAIN_MESSAGE, scope_lines
 from assistant.grades import grade_of
@@ -89,13 +89,16 @@ def cards_html(
     heading: str = "",
     turn: int = 0,
     filters: str = "",
+    offered: Sequence[str] = (),
 ) -> str:
     """The whole panel for ``answer``: where it was searched, an abstention warning when the
     reports do not cover it or what excluded everything (``filters``, described), then the
     cards in the answer's layout (module docstring).
 
     ``turn`` numbers the answer within the conversation, so a page (or a test) can tell a new
-    set of cards from the previous one even when the question is the same.
+    set of cards from the previous one even when the question is the same. ``offered`` names the
+    re-asks that apply (:func:`assistant.ui.turns.offered`): the panel carries them in
+    ``data-offers``, and the page's style shows just those buttons (:data:`assistant.ui.style.CSS`).
     """
     if answer is None:
         return EMPTY
@@ -128,4 +131,5 @@ def cards_html(
 
     body = comparison_html(answer, view, card) if answer.mode == "compare" and answer.comparison else ""
     body = body or "".join(card(h) for h in answer.hits)
-    return f'<section class="cards" aria-label="Evidence" data-turn="{turn}">{head}{body}</section>'
+    offers = f' data-offers="{esc(" ".join(offered))}"' if offered else ""
+    return f'<section class="cards" aria-label="Evidence" data-turn="{turn}"{offers}>{head}{body}</section>'

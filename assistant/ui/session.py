@@ -29,7 +29,7 @@ from assistant.retrieval.filters import Filters
 from assistant.service import Assistant
 from assistant.ui.evidence import cards_html
 from assistant.ui.render import describe_filters, escape_md, reply_markdown
-from assistant.ui.turns import LANDED_CARDS, Latest, again
+from assistant.ui.turns import LANDED_CARDS, Latest, again, offered
 
 __all__ = ["ChatLogic", "Latest", "session_key"]
 
@@ -195,8 +195,8 @@ class ChatLogic:
         if latest is None:
             return cards_html(None, {})
         pinned = [p.passage.id for p in briefing.pins]
-        shown = describe_filters(latest.filters)
-        return cards_html(latest.answer, self.reports(), pinned, latest.turn.query, latest.number, shown)
+        a, shown = latest.answer, describe_filters(latest.filters)
+        return cards_html(a, self.reports(), pinned, latest.turn.query, latest.number, shown, offered(latest))
 
     def set_pins(self, latest: Latest | None, briefing: Briefing, wanted: Collection[str]) -> Briefing:
         """Make the latest answer's pinned passages exactly ``wanted``: pin those missing, in rank

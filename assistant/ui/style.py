@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+# The re-ask buttons under the conversation (ids ``again-<how>``) show only while the evidence
+# cards on the page say that re-ask applies to their answer (``data-offers``, see
+# assistant.ui.evidence.cards_html): the buttons always match the answer shown, and no reply
+# sends them (as Gradio updates each cost the server a rebuilt component: issue 15).
+
 CSS = """
 #cards { min-height: 12rem; }
+body:not(:has(#cards [data-offers])) #ask-again,
+body:not(:has(#cards [data-offers~="widen"])) #again-widen,
+body:not(:has(#cards [data-offers~="fresh"])) #again-fresh,
+body:not(:has(#cards [data-offers~="clear"])) #again-clear { display: none !important; }
 .cards-title { font-size: 1.05rem; margin: 0 0 .6rem; overflow-wrap: anywhere; }
 .pinned-count { margin: -.3rem 0 .6rem; font-size: .875rem; color: var(--body-text-color-subdued); }
 .cards-empty { color: var(--body-text-color-subdued); padding: 1rem 0; }

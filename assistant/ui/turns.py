@@ -55,6 +55,12 @@ def offers(latest: Latest | None) -> Offers:
     )
 
 
+def offered(latest: Latest | None) -> tuple[str, ...]:
+    """The names (of :data:`AGAIN`, in order) of the re-asks :func:`offers` makes after ``latest``."""
+    shown = offers(latest)
+    return tuple(how for how in AGAIN if getattr(shown, how))
+
+
 @dataclass(frozen=True)
 class Again:
     """How to ask the latest question again: the turn, the filters, whether to widen, and what

@@ -204,10 +204,10 @@ def build_app(
             ) -> list[Any]:
                 _, b = logic.briefings.get(session_key(request))
                 history, new, html = logic.again(how, history, last, b)
-                cleared = [[] for _ in filters] if how == CLEAR else [gr.skip() for _ in filters]
-                return [history, new, html, *cleared]
+                return [history, new, html, *([[] for _ in filters] if how == CLEAR else [])]
 
-            again_outputs = [chatbot, latest, cards, *filters]
+            # only "clear" changes the filters (a gr.skip() still makes Gradio rebuild each dropdown)
+            again_outputs = [chatbot, latest, cards, *(filters if how == CLEAR else [])]
             button.click(ask_again, [chatbot, latest], again_outputs, **private)
 
         def pin(

@@ -146,7 +146,7 @@ def test_re_asks_are_offered_only_where_they_apply() -> None:
 
 def test_the_cards_carry_their_answers_re_asks_and_the_style_shows_only_those() -> None:
     """The re-ask buttons are never sent with a reply (issue 15): the cards name the re-asks that
-    apply, and the page's style hides every other button, and the row when none applies."""
+    apply, and the page's style hides every other button."""
     narrowed = Scope(reports=("kent",), source="question", forces=("Kent Police",), narrowed=True)
     first = interpret("Is Kent short of detectives?", None)
     answer = Answer("q", (Hit(passage(1, "kent"), 0.5, 1),), scope=narrowed)

@@ -11,7 +11,6 @@ from typing import Any
 
 CSS = """
 #cards { min-height: 12rem; }
-body:not(:has(#cards [data-offers])) #ask-again,
 body:not(:has(#cards [data-offers~="widen"])) #again-widen,
 body:not(:has(#cards [data-offers~="fresh"])) #again-fresh,
 body:not(:has(#cards [data-offers~="clear"])) #again-clear { display: none !important; }

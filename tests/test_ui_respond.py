@@ -4,6 +4,7 @@ sends it: what goes back must be what Gradio's pre- and postprocessing would hav
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,8 @@ def test_respond_converts_the_conversation_itself_and_sends_no_buttons(
     for question in ("what is said about detective shortages", "and what did they recommend?"):
         data = [question, history, None, [], [], [], [], []]
         run = demo.process_api(respond, data, state, request=request, session_hash="s1")
-        outputs = asyncio.run(run)["data"]
+        with ThreadPoolExecutor(1) as pool:  # a loop of its own, whatever runs in this thread
+            outputs = pool.submit(asyncio.run, run).result()["data"]
         history = outputs[1]
     assert outputs[0] == "" and len(outputs) == 4
     assert [m["role"] for m in history] == ["user", "assistant"] * 2

@@ -9,7 +9,6 @@ layout steps are the pure functions of the sibling modules (rank, layout, divers
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -26,7 +25,7 @@ from assistant.retrieval.diversity import diversify, prefer_cited_copies
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.glossary import Glossary, packaged_glossary
 from assistant.retrieval.lexical import stem
-from assistant.retrieval.neighbours import corpus_neighbours, glove
+from assistant.retrieval.neighbours import corpus_neighbours
 from assistant.retrieval.query import Query, analyse
 from assistant.retrieval.rank import Ranking, allowed_rows, rank
 from assistant.retrieval.rerank import RERANK_DEPTH, Reranker
@@ -64,11 +63,6 @@ class Retriever:
         self.embedder = embedder
         self.config = config or RetrievalConfig()
         self.reranker = reranker
-
-    def warm(self) -> None:
-        """Start loading the word vectors in the background, so no question waits for them."""
-        if self.config.neighbours:
-            threading.Thread(target=glove, name="load-word-vectors", daemon=True).start()
 
     def analyse(self, question: object, index: LoadedIndex | None = None) -> Query:
         """The question analysed once (see :mod:`assistant.retrieval.query`)."""

@@ -271,7 +271,7 @@ def serve(settings: Settings, log: Callable[[str], None] = print, block: bool = 
     if settings.mcp:
         mcp_tools.check_package()
     temp = server.private_temp_dir(settings)
-    assistant = Assistant.open(settings, log=log)
+    assistant = Assistant.open(settings, log=log, warm_encoder=True)
     access = Access()
     demo = build_app(assistant, access, temp / "briefings", mcp=settings.mcp)
     demo.queue(**server.queue_options(settings))

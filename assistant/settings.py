@@ -156,7 +156,7 @@ class Settings:
     mcp: bool = _setting(
         False,
         "also serve the MCP tools (search_reports, get_passage, list_reports, grades) at /gradio_api/mcp/, "
-        "behind the same login; needs pip install 'report-assistant[mcp]'",
+        "behind the same login; needs pip install -e '.[mcp]'",
     )
 
     @classmethod

@@ -3,7 +3,7 @@
 Gradio 6.31 serves the Model Context Protocol itself (``launch(mcp_server=True)``: streamable
 HTTP at ``/gradio_api/mcp/``, and SSE at ``/gradio_api/mcp/sse``), listing every public
 ``gr.api`` function as a tool, described by its docstring. It needs the ``mcp`` package 1.x
-(with 2.x it does not start), so that is an optional extra: ``pip install 'report-assistant[mcp]'``.
+(with 2.x it does not start), so that is an optional extra: ``pip install -e '.[mcp]'``.
 
 The four tools are registered only with ``--mcp``, without the queue (each is a lookup, or one
 search), and return JSON text -- exact passages and citations, nothing written anew:
@@ -33,7 +33,7 @@ from assistant.records import ReportMeta
 from assistant.retrieval.filters import Filters
 from assistant.service import Assistant
 
-INSTALL = "pip install 'report-assistant[mcp]'"
+INSTALL = "pip install -e '.[mcp]'"
 
 
 def _json(data: Any) -> str:

@@ -98,10 +98,12 @@ def test_a_follow_up_is_never_a_word_salad_and_can_be_asked_anew(chat: Chat) -> 
 
 
 def test_the_header_names_the_loaded_reports_and_an_example_asks_itself(chat: Chat) -> None:
-    chat.page.wait_for_function(
-        "() => /^\\d+ reports? loaded:/.test(document.querySelector('#loaded')?.innerText.trim() || '')"
-    )
-    header = chat.page.locator("#loaded").inner_text().strip()
+    # The header's own text, not Gradio's status timer beside it ("0.0s" while the page's load
+    # event refreshes the header), read in the same step as the wait.
+    header = chat.page.wait_for_function(
+        "() => { const e = document.querySelector(\"#loaded [data-testid='markdown']\");"
+        " const t = e ? e.innerText.trim() : ''; return /^\\d+ reports? loaded:/.test(t) ? t : null; }"
+    ).json_value()
     m = re.fullmatch(r"(\d+) reports loaded: (.+?)(?: and (\d+) more)?\.", header)
     assert m is not None, header  # other tests of this session may have uploaded reports
     loaded, named = int(m[1]), m[2].split(", ")

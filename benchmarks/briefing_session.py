@@ -34,6 +34,7 @@ from typing import Any
 
 from benchmarks.browser_latency import CLOCK_JS
 from benchmarks.probe import write_results
+from benchmarks.report_engine import put_section
 from tests.support.browser import Chat, chromium
 from tests.support.corpus import ROOT, make_corpus
 from tests.support.server import running_chat
@@ -211,13 +212,7 @@ def table(result: dict[str, Any]) -> str:
 
 
 def write_doc(result: dict[str, Any], doc: Path = DOC) -> None:
-    text = doc.read_text(encoding="utf-8")
-    section = table(result)
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + section + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    doc.write_text(text, encoding="utf-8")
+    doc.write_text(put_section(doc.read_text(encoding="utf-8"), BEGIN, END, table(result)), encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

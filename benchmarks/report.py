@@ -17,7 +17,7 @@ from typing import Any
 
 from benchmarks.report_engine import load_result as _load
 from benchmarks.report_engine import mark as _mark
-from benchmarks.report_engine import splice
+from benchmarks.report_engine import put_section, splice
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "BENCHMARKS.md"
@@ -422,11 +422,7 @@ def render() -> None:
         lines += ["![Latency and memory against passage count](benchmarks-scaling.png)", ""]
     lines += encoder_section(enc) + txtai_section(tx) + [END]
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + "\n".join(lines) + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
-    DOC.write_text(splice(text), encoding="utf-8")
+    DOC.write_text(splice(put_section(text, BEGIN, END, "\n".join(lines))), encoding="utf-8")
 
 
 if __name__ == "__main__":

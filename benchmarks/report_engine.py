@@ -260,9 +260,14 @@ def render_lines() -> list[str]:
     return [*lines, END]
 
 
+def put_section(text: str, begin: str, end: str, block: str) -> str:
+    """``text`` with what lies from ``begin`` to ``end`` (markers included) replaced by ``block``,
+    which carries its own markers; appended when ``text`` has no such section yet (pure)."""
+    if begin in text and end in text:
+        return text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
+    return text.rstrip("\n") + "\n\n" + block + "\n"
+
+
 def splice(text: str) -> str:
     """``text`` with the engine section replaced (or appended when it has none)."""
-    block = "\n".join(render_lines())
-    if BEGIN in text and END in text:
-        return text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
-    return text.rstrip("\n") + "\n\n" + block + "\n"
+    return put_section(text, BEGIN, END, "\n".join(render_lines()))

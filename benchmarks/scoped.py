@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.probe import commit, memory, percentiles, write_results
-from benchmarks.report_engine import load_result, mark
+from benchmarks.report_engine import load_result, mark, put_section
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "scoped.json"
@@ -134,13 +134,9 @@ def render() -> None:
                 f"| {worst} ms against {before['p95']} ms | {mark(worst <= before['p95'])} |"
             )
     lines.append(END)
-    text = DOC.read_text(encoding="utf-8")
-    block = "\n".join(lines)
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    DOC.write_text(
+        put_section(DOC.read_text(encoding="utf-8"), BEGIN, END, "\n".join(lines)), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":
